@@ -1,0 +1,76 @@
+"""The inventory's filters: one definition for the console list, the CLI and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from inventory.models import AIModel, DataClassification, Environment, ModelType, RiskTier, Status
+
+SORTS = {
+    "name": "model_name",
+    "vendor": "vendor",
+    "risk": "risk_tier",
+    "status": "status",
+    "environment": "deployment_environment",
+    "deployed": "deployment_date",
+    "next_review": "next_review_date",
+    "last_review": "last_review_date",
+    "added": "created_at",
+}
+
+
+class AIModelFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    risk_tier = django_filters.ChoiceFilter(choices=RiskTier.choices, label="Risk tier")
+    vendor = django_filters.CharFilter(field_name="vendor", lookup_expr="iexact", label="Vendor")
+    deployment_environment = django_filters.ChoiceFilter(choices=Environment.choices, label="Environment")
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
+    model_type = django_filters.ChoiceFilter(choices=ModelType.choices, label="Model type")
+    data_classification = django_filters.ChoiceFilter(choices=DataClassification.choices, label="Data classification")
+    business_line = django_filters.CharFilter(field_name="business_line", lookup_expr="iexact", label="Business line")
+    review = django_filters.ChoiceFilter(
+        choices=[("overdue", "Overdue"), ("due_30", "Due in 30 days"), ("never", "Never reviewed")],
+        method="review_state",
+        label="Review",
+    )
+    sort = django_filters.OrderingFilter(
+        fields=[(field, key) for key, field in SORTS.items()],
+        label="Sort by",
+    )
+
+    class Meta:
+        model = AIModel
+        fields: list[str] = []
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def search(self, queryset: QuerySet[AIModel], name: str, value: str) -> QuerySet[AIModel]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(model_name__icontains=value)
+            | Q(vendor__icontains=value)
+            | Q(use_case__icontains=value)
+            | Q(business_owner__icontains=value)
+            | Q(technical_owner__icontains=value)
+        )
+
+    def review_state(self, queryset: QuerySet[AIModel], name: str, value: str) -> QuerySet[AIModel]:
+        if value == "overdue":
+            return queryset.overdue(today=self.today)
+        if value == "due_30":
+            return queryset.due_within(today=self.today, days=30)
+        return queryset.filter(last_review_date__isnull=True)
+
+    @property
+    def qs(self) -> QuerySet[AIModel]:
+        queryset = super().qs
+        # A stable order for paging: the chosen sort, then the primary key.
+        ordering = list(queryset.query.order_by) or ["model_name"]
+        return queryset.order_by(*ordering, "pk")

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from inventory.models import AIModel, Status
+from inventory.services import EDITABLE_FIELDS
+
+
+class AIModelForm(forms.ModelForm):
+    """Add/edit form of the console. Parses and checks fields; the service decides the rest."""
+
+    class Meta:
+        model = AIModel
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "deployment_date": forms.DateInput(attrs={"type": "date"}),
+            "use_case": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "api_endpoint": forms.URLInput(),
+        }
+
+    def __init__(self, *args, can_assign_owner: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if can_assign_owner:
+            self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        else:
+            del self.fields["owner"]
+        for name in ("model_name", "vendor", "risk_tier", "use_case", "business_owner", "technical_owner", "deployment_date"):
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def _post_clean(self) -> None:
+        """Skip ModelForm's model validation: the service validates the whole model (it needs
+        today's date and the old values); the form only parses and checks each field."""
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)

@@ -1,0 +1,72 @@
+"""Create the four role groups with their inventory permissions, and review policy v1."""
+
+import datetime as dt
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+ADMINISTRATOR = "Administrator"
+MODEL_RISK_OFFICER = "Model risk officer"
+MODEL_OWNER = "Model owner"
+EXAMINER = "Examiner"
+
+GRANTS = {
+    ADMINISTRATOR: [
+        "view_aimodel", "add_aimodel", "change_aimodel", "delete_aimodel", "edit_all_models",
+        "generate_sample_data", "view_historicalaimodel",
+        "view_reviewpolicy", "add_reviewpolicy", "manage_review_policy",
+    ],
+    MODEL_RISK_OFFICER: [
+        "view_aimodel", "add_aimodel", "change_aimodel", "delete_aimodel", "edit_all_models",
+        "view_historicalaimodel", "view_reviewpolicy",
+    ],
+    # Edits only the models they own (enforced in inventory.permissions.can_edit).
+    MODEL_OWNER: ["view_aimodel", "add_aimodel", "change_aimodel", "view_historicalaimodel", "view_reviewpolicy"],
+    EXAMINER: ["view_aimodel", "view_historicalaimodel", "view_reviewpolicy"],
+}
+
+# The seed tool's cycles: critical 30 days, high 90, medium 180, low 365.
+DEFAULT_POLICY = {"critical_days": 30, "high_days": 90, "medium_days": 180, "low_days": 365}
+
+
+def create_roles(apps, schema_editor):
+    # Permissions are normally created after all migrations; roles need them now.
+    app_config = apps.get_app_config("inventory")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in GRANTS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = Permission.objects.filter(content_type__app_label="inventory", codename__in=codenames)
+        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"permissions not found for {role}: {sorted(missing)}")
+        group.permissions.add(*perms)
+
+
+def create_default_policy(apps, schema_editor):
+    ReviewPolicy = apps.get_model("inventory", "ReviewPolicy")
+    if not ReviewPolicy.objects.exists():
+        ReviewPolicy.objects.create(
+            version=1,
+            effective_date=dt.date(1900, 1, 1),
+            approval_reference="MLTrack default policy (the original tool's cycles)",
+            created_by="system:migration",
+            **DEFAULT_POLICY,
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inventory", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(create_default_policy, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,305 @@
+"""The model inventory: AI/ML models under governance and the review policy that schedules them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from inventory.history import HistoricalActor
+
+
+class RiskTier(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Environment(models.TextChoices):
+    PROD = "prod", "Production"
+    STAGING = "staging", "Staging"
+    DEV = "dev", "Development"
+
+
+class DataClassification(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal"
+    CONFIDENTIAL = "confidential", "Confidential"
+    RESTRICTED = "restricted", "Restricted"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DEPRECATED = "deprecated", "Deprecated"
+    DECOMMISSIONED = "decommissioned", "Decommissioned"
+
+
+class ModelType(models.TextChoices):
+    STATISTICAL = "statistical", "Statistical"
+    ML = "ml", "Machine learning"
+    GENERATIVE_AI = "generative_ai", "Generative AI"
+    AGENTIC_AI = "agentic_ai", "Agentic AI"
+    RULES = "rules", "Rules-based"
+    VENDOR = "vendor", "Vendor product"
+
+
+# Lifecycle moves forward only; decommissioned is final.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.ACTIVE: frozenset({Status.DEPRECATED, Status.DECOMMISSIONED}),
+    Status.DEPRECATED: frozenset({Status.DECOMMISSIONED}),
+    Status.DECOMMISSIONED: frozenset(),
+}
+
+BAD_URL_MESSAGE = "Enter a full http:// or https:// URL, for example https://api.example.com/v1/score."
+DUPLICATE_NAME_CODE = "duplicate_model_name"
+DUPLICATE_NAME_MESSAGE = "A model with this name already exists (names are compared without regard to case)."
+
+# The fields that define a model (what a reviewer reviewed). Review state hashes are computed
+# over exactly these, in this order; see docs/audit-trail.md.
+DEFINITION_FIELDS: tuple[str, ...] = (
+    "model_name",
+    "vendor",
+    "risk_tier",
+    "use_case",
+    "business_owner",
+    "technical_owner",
+    "deployment_date",
+    "model_version",
+    "deployment_environment",
+    "api_endpoint",
+    "data_classification",
+    "status",
+    "model_type",
+    "business_line",
+)
+
+
+def _choices_sql(choices: type[models.TextChoices]) -> list[str]:
+    return [value for value, _ in choices.choices]
+
+
+class ReviewPolicyQuerySet(models.QuerySet["ReviewPolicy"]):
+    def in_force(self, *, on: dt.date) -> ReviewPolicy:
+        """The policy version in force on a date: the latest effective on or before it."""
+        policy = self.filter(effective_date__lte=on).order_by("-effective_date", "-version").first()
+        if policy is None:
+            raise ReviewPolicy.DoesNotExist(f"no review policy is in force on {on.isoformat()}")
+        return policy
+
+
+class ReviewPolicy(models.Model):
+    """One version of the review policy: how many days each risk tier may go between reviews.
+
+    Versions are never edited: a change of policy is a new version with its own effective date.
+    """
+
+    version = models.PositiveIntegerField(unique=True, editable=False)
+    effective_date = models.DateField(help_text="The first day this policy applies.")
+    critical_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3660)])
+    high_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3660)])
+    medium_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3660)])
+    low_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3660)])
+    approval_reference = models.CharField(
+        max_length=200, blank=True, help_text="Where this policy was approved, e.g. 'Model Risk Committee, 2026-11-02'."
+    )
+    created_by = models.CharField(max_length=150, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "review policy version"
+        verbose_name_plural = "review policy versions"
+        ordering = ["-effective_date", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(critical_days__gte=1)
+                & models.Q(high_days__gte=1)
+                & models.Q(medium_days__gte=1)
+                & models.Q(low_days__gte=1),
+                name="review_policy_cycles_positive",
+            ),
+        ]
+        permissions = [("manage_review_policy", "Can publish a new review policy version")]
+
+    def __str__(self) -> str:
+        return f"Review policy v{self.version} (effective {self.effective_date.isoformat()})"
+
+    def cycle_days(self, tier: str) -> int:
+        return {
+            RiskTier.CRITICAL: self.critical_days,
+            RiskTier.HIGH: self.high_days,
+            RiskTier.MEDIUM: self.medium_days,
+            RiskTier.LOW: self.low_days,
+        }[RiskTier(tier)]
+
+    def cycles(self) -> dict[str, int]:
+        return {tier.value: self.cycle_days(tier) for tier in RiskTier}
+
+
+class AIModelQuerySet(models.QuerySet["AIModel"]):
+    def by_name(self, name: str) -> AIModelQuerySet:
+        """Case-insensitive exact name match (names are unique without regard to case)."""
+        return self.annotate(name_lower=Lower("model_name")).filter(name_lower=name.strip().lower())
+
+    def needing_review(self) -> AIModelQuerySet:
+        """Models that are still on a review schedule (everything not decommissioned)."""
+        return self.exclude(status=Status.DECOMMISSIONED)
+
+    def overdue(self, *, today: dt.date) -> AIModelQuerySet:
+        # Due today is not overdue.
+        return self.needing_review().filter(next_review_date__lt=today)
+
+    def due_within(self, *, today: dt.date, days: int) -> AIModelQuerySet:
+        return self.needing_review().filter(
+            next_review_date__gte=today, next_review_date__lte=today + dt.timedelta(days=days)
+        )
+
+    def for_list(self) -> AIModelQuerySet:
+        return self.select_related("owner")
+
+    def for_detail(self) -> AIModelQuerySet:
+        return self.select_related("owner", "review_policy")
+
+
+class AIModel(models.Model):
+    """An AI/ML model in the inventory. Field names follow the original mltrack tool."""
+
+    model_name = models.CharField(
+        "model name", max_length=200, help_text="Unique identifier, e.g. fraud-detection-v2 (case-insensitive)."
+    )
+    vendor = models.CharField(max_length=100, help_text="Provider: Anthropic, OpenAI, AWS, In-house, ...")
+    risk_tier = models.CharField(max_length=10, choices=RiskTier.choices)
+    use_case = models.TextField(
+        "use case", max_length=2000, validators=[MaxLengthValidator(2000)], help_text="The business use the model serves."
+    )
+    business_owner = models.CharField(max_length=200, help_text="Accountable business stakeholder.")
+    technical_owner = models.CharField(max_length=200, help_text="Team or person maintaining the model.")
+    deployment_date = models.DateField(help_text="When the model was deployed (YYYY-MM-DD).")
+    model_version = models.CharField("model version", max_length=100, blank=True)
+    deployment_environment = models.CharField(
+        "environment", max_length=10, choices=Environment.choices, blank=True
+    )
+    api_endpoint = models.CharField(
+        "API endpoint",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"], message=BAD_URL_MESSAGE)],
+        help_text="The http(s) URL the model is served or called at.",
+    )
+    data_classification = models.CharField(max_length=15, choices=DataClassification.choices, blank=True)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.ACTIVE)
+    model_type = models.CharField("model type", max_length=20, choices=ModelType.choices, blank=True)
+    business_line = models.CharField(
+        max_length=100, blank=True, help_text="Business unit using the model, e.g. Retail Banking."
+    )
+    notes = models.TextField(blank=True, max_length=10000, validators=[MaxLengthValidator(10000)])
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_models",
+        help_text="The user account that may edit this model as its model owner.",
+    )
+
+    # Derived by inventory.services; never entered by hand.
+    last_review_date = models.DateField(null=True, blank=True, editable=False)
+    next_review_date = models.DateField(editable=False)
+    review_policy = models.ForeignKey(
+        ReviewPolicy, on_delete=models.PROTECT, editable=False, related_name="+",
+        help_text="The policy version that produced next_review_date.",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(bases=[HistoricalActor], excluded_fields=["updated_at"])
+
+    objects = AIModelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "AI model"
+        verbose_name_plural = "AI models"
+        ordering = ["model_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("model_name"),
+                name="aimodel_name_unique_ci",
+                violation_error_code=DUPLICATE_NAME_CODE,
+                violation_error_message=DUPLICATE_NAME_MESSAGE,
+            ),
+            models.CheckConstraint(condition=~models.Q(model_name=""), name="aimodel_name_not_blank"),
+            models.CheckConstraint(condition=models.Q(risk_tier__in=_choices_sql(RiskTier)), name="aimodel_risk_tier_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=_choices_sql(Status)), name="aimodel_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(deployment_environment__in=["", *_choices_sql(Environment)]),
+                name="aimodel_environment_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(data_classification__in=["", *_choices_sql(DataClassification)]),
+                name="aimodel_data_classification_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(model_type__in=["", *_choices_sql(ModelType)]), name="aimodel_model_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_review_date__isnull=True)
+                | models.Q(last_review_date__gte=models.F("deployment_date")),
+                name="aimodel_reviewed_after_deployment",
+                violation_error_message="The last review date cannot be before the deployment date.",
+            ),
+        ]
+        indexes = [
+            # Overdue / due-soon scans and the "next review" sort on the inventory list.
+            models.Index(fields=["next_review_date"], name="aimodel_next_review_idx"),
+            # The tier, status, environment and vendor filters of the list page, CLI and admin.
+            models.Index(fields=["risk_tier", "model_name"], name="aimodel_tier_idx"),
+            models.Index(fields=["status", "model_name"], name="aimodel_status_idx"),
+            models.Index(fields=["deployment_environment", "model_name"], name="aimodel_env_idx"),
+            models.Index(fields=["vendor", "model_name"], name="aimodel_vendor_idx"),
+            models.Index(fields=["business_line"], name="aimodel_business_line_idx"),
+            # "Recent additions" and the default sort of exports.
+            models.Index(fields=["created_at"], name="aimodel_created_idx"),
+            # Policy application: models whose schedule came from an older policy version.
+            models.Index(fields=["review_policy", "risk_tier"], name="aimodel_policy_idx"),
+        ]
+        permissions = [
+            ("edit_all_models", "Can edit any model, not only the ones they own"),
+            ("generate_sample_data", "Can generate or clear sample data"),
+        ]
+
+    def __str__(self) -> str:
+        return self.model_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The case-insensitive name constraint is a functional index, so Django reports it as a
+        # form-wide error; attach it to the name field where the user typed the name.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            non_field = errors.pop("__all__", [])
+            for error in non_field:
+                target = "model_name" if error.code == DUPLICATE_NAME_CODE else "__all__"
+                errors.setdefault(target, []).append(error)
+            raise ValidationError(errors) from None
+
+    def is_overdue(self, *, today: dt.date) -> bool:
+        return self.status != Status.DECOMMISSIONED and self.next_review_date < today
+
+    def days_until_due(self, *, today: dt.date) -> int:
+        return (self.next_review_date - today).days
+
+    def definition(self) -> dict[str, object]:
+        return {field: getattr(self, field) for field in DEFINITION_FIELDS}

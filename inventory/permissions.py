@@ -1,0 +1,49 @@
+"""Who may do what to the inventory. Views, admin and CLI all ask here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from inventory.models import AIModel
+
+VIEW = "inventory.view_aimodel"
+ADD = "inventory.add_aimodel"
+CHANGE = "inventory.change_aimodel"
+CHANGE_ANY = "inventory.edit_all_models"
+DELETE = "inventory.delete_aimodel"
+SAMPLE_DATA = "inventory.generate_sample_data"
+MANAGE_POLICY = "inventory.manage_review_policy"
+
+
+def can_view(user: AbstractBaseUser) -> bool:
+    return user.has_perm(VIEW)
+
+
+def can_add(user: AbstractBaseUser) -> bool:
+    return user.has_perm(ADD)
+
+
+def can_edit(user: AbstractBaseUser, model: AIModel) -> bool:
+    """Model risk officers and administrators edit any model; model owners only their own."""
+    if not user.has_perm(CHANGE):
+        return False
+    return user.has_perm(CHANGE_ANY) or (model.owner_id is not None and model.owner_id == user.pk)
+
+
+def can_assign_owner(user: AbstractBaseUser) -> bool:
+    return user.has_perm(CHANGE_ANY)
+
+
+def can_delete(user: AbstractBaseUser) -> bool:
+    return user.has_perm(DELETE)
+
+
+def get_model_for_user(user: AbstractBaseUser, pk: int, *, writable: bool = False) -> AIModel:
+    if not can_view(user):
+        raise PermissionDenied("You do not have a role that can see the inventory.")
+    model = get_object_or_404(AIModel.objects.for_detail(), pk=pk)
+    if writable and not can_edit(user, model):
+        raise PermissionDenied("You may not change this model.")
+    return model

@@ -1,0 +1,38 @@
+"""The four roles, as groups. Each app's migrations grant its own permissions to them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import transaction
+
+ADMINISTRATOR = "Administrator"
+MODEL_RISK_OFFICER = "Model risk officer"
+MODEL_OWNER = "Model owner"
+EXAMINER = "Examiner"
+
+ROLES: dict[str, str] = {
+    "administrator": ADMINISTRATOR,
+    "model-risk-officer": MODEL_RISK_OFFICER,
+    "model-owner": MODEL_OWNER,
+    "examiner": EXAMINER,
+}
+# Roles that work in the Django admin as well as the console (the examiner's is read-only there).
+STAFF_ROLES = frozenset({ADMINISTRATOR, MODEL_RISK_OFFICER, EXAMINER})
+
+
+@transaction.atomic
+def assign_role(user: AbstractBaseUser, role: str) -> None:
+    """Give a user exactly one role (replacing any other role they had)."""
+    group = Group.objects.get(name=ROLES[role])
+    user.groups.remove(*Group.objects.filter(name__in=ROLES.values()).exclude(pk=group.pk))
+    user.groups.add(group)
+    user.is_staff = user.is_superuser or group.name in STAFF_ROLES
+    user.save(update_fields=["is_staff"])
+
+
+def role_of(user: AbstractBaseUser) -> str | None:
+    names = {g.name for g in user.groups.all()}
+    for key, name in ROLES.items():
+        if name in names:
+            return key
+    return None

@@ -1,0 +1,315 @@
+"""Writes to the inventory. The web console, admin, CLI and (later) API all call these.
+
+Every service takes the acting person and ``today`` explicitly, validates everything before it
+writes, and writes in one transaction, so bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError
+from simple_history.utils import bulk_update_with_history
+
+from inventory.models import (
+    ALLOWED_TRANSITIONS,
+    AIModel,
+    DataClassification,
+    Environment,
+    ModelType,
+    ReviewPolicy,
+    RiskTier,
+    Status,
+)
+
+# Fields a person may set when adding or editing a model. Review dates, the schedule and the
+# policy link are derived; status changes go through change_status().
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "model_name",
+    "vendor",
+    "risk_tier",
+    "use_case",
+    "business_owner",
+    "technical_owner",
+    "deployment_date",
+    "model_version",
+    "deployment_environment",
+    "api_endpoint",
+    "data_classification",
+    "model_type",
+    "business_line",
+    "notes",
+    "owner",
+)
+ENUM_FIELDS: dict[str, type[models.TextChoices]] = {
+    "risk_tier": RiskTier,
+    "deployment_environment": Environment,
+    "data_classification": DataClassification,
+    "model_type": ModelType,
+    "status": Status,
+}
+DATE_FIELDS = frozenset({"deployment_date"})
+SCHEDULE_INPUTS = frozenset({"risk_tier", "deployment_date"})
+
+FUTURE_DEPLOYMENT_MESSAGE = "The deployment date cannot be in the future (today is {today})."
+DEPLOYED_AFTER_REVIEW_MESSAGE = "The deployment date cannot be after the model's last review on {last_review}."
+BAD_CHOICE_MESSAGE = "{value!r} is not allowed here. Allowed values: {allowed}."
+UNKNOWN_FIELD_MESSAGE = "Unknown field. Fields that can be set: {fields}."
+FINAL_STATUS_MESSAGE = "A decommissioned model is final: its status cannot change."
+BAD_TRANSITION_MESSAGE = "A model cannot go from {old} to {new}. Allowed from {old}: {allowed}."
+HAS_REVIEWS_MESSAGE = (
+    "{name} has been reviewed, and a reviewed model is never deleted: its review history must keep "
+    "pointing at it. Decommission it instead (status: decommissioned)."
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change: a user account, or a named operator without one (CLI)."""
+
+    name: str
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def for_user(cls, user: AbstractBaseUser) -> Actor:
+        return cls(name=user.get_username(), user=user)
+
+    @classmethod
+    def system(cls, what: str) -> Actor:
+        return cls(name=f"system:{what}")
+
+    @classmethod
+    def os_user(cls) -> Actor:
+        try:
+            return cls(name=f"os:{getpass.getuser()}")
+        except (KeyError, OSError):
+            return cls(name="os:unknown")
+
+
+def _stamp(model: AIModel, actor: Actor, reason: str = "") -> None:
+    # Read by simple-history (user, reason) and by inventory.history (actor name).
+    model._history_user = actor.user
+    model._history_actor = actor.name
+    model._change_reason = reason
+
+
+def next_review_date(
+    *, policy: ReviewPolicy, risk_tier: str, deployment_date: dt.date, last_review_date: dt.date | None
+) -> dt.date:
+    """The next review is one tier cycle after the last review, or after deployment if never reviewed."""
+    base = last_review_date or deployment_date
+    return base + dt.timedelta(days=policy.cycle_days(risk_tier))
+
+
+def _schedule(model: AIModel, policy: ReviewPolicy) -> None:
+    model.review_policy = policy
+    model.next_review_date = next_review_date(
+        policy=policy,
+        risk_tier=model.risk_tier,
+        deployment_date=model.deployment_date,
+        last_review_date=model.last_review_date,
+    )
+
+
+def normalize(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Trim text, lower-case enum values ("HIGH" means high) and parse ISO dates.
+
+    Raises ValidationError naming every unknown field, unknown enum value and bad date at once.
+    """
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - {"status"})
+    for name in unknown:
+        errors[name] = [UNKNOWN_FIELD_MESSAGE.format(fields=", ".join(EDITABLE_FIELDS))]
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in unknown:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+            if key in ENUM_FIELDS:
+                value = value.lower()
+                if value and value not in ENUM_FIELDS[key].values:
+                    errors[key] = [
+                        BAD_CHOICE_MESSAGE.format(value=value, allowed=", ".join(ENUM_FIELDS[key].values))
+                    ]
+            elif key in DATE_FIELDS and value:
+                try:
+                    value = AIModel._meta.get_field(key).to_python(value)
+                except ValidationError as exc:
+                    errors[key] = exc.messages
+        elif value is None and key != "owner":
+            value = ""
+        clean[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_rules(model: AIModel, *, today: dt.date) -> None:
+    """Rules that need today's date or the model's history; field rules live on the model."""
+    errors: dict[str, list[str]] = {}
+    if isinstance(model.deployment_date, dt.date):
+        if model.deployment_date > today:
+            errors["deployment_date"] = [FUTURE_DEPLOYMENT_MESSAGE.format(today=today.isoformat())]
+        elif model.last_review_date and model.deployment_date > model.last_review_date:
+            errors["deployment_date"] = [
+                DEPLOYED_AFTER_REVIEW_MESSAGE.format(last_review=model.last_review_date.isoformat())
+            ]
+    try:
+        model.full_clean(exclude=["review_policy", "next_review_date"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_transition(old: str, new: str) -> None:
+    if old == new:
+        return
+    if old == Status.DECOMMISSIONED:
+        raise ValidationError({"status": [FINAL_STATUS_MESSAGE]})
+    allowed = ALLOWED_TRANSITIONS[Status(old)]
+    if new not in allowed:
+        raise ValidationError(
+            {
+                "status": [
+                    BAD_TRANSITION_MESSAGE.format(
+                        old=old, new=new, allowed=", ".join(sorted(allowed)) or "nothing"
+                    )
+                ]
+            }
+        )
+
+
+def prepare_new_model(*, data: Mapping[str, Any], today: dt.date) -> AIModel:
+    """Build and validate a new model without saving it (raises ValidationError by field)."""
+    fields = normalize(data)
+    status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
+    model = AIModel(**fields, status=status)
+    if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
+        _schedule(model, ReviewPolicy.objects.in_force(on=today))
+    _check_rules(model, today=today)
+    return model
+
+
+def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], today: dt.date) -> AIModel:
+    """Apply and validate changes to a model in memory (raises ValidationError by field)."""
+    fields = normalize(changes)
+    if "status" in fields:
+        _check_transition(model.status, fields["status"])
+    for key, value in fields.items():
+        setattr(model, key, value)
+    if SCHEDULE_INPUTS & fields.keys() and isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
+        _schedule(model, ReviewPolicy.objects.in_force(on=today))
+    _check_rules(model, today=today)
+    return model
+
+
+@transaction.atomic
+def create_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+    """Add a model to the inventory.
+
+    Conditions: every required field present and valid; name unique without regard to case;
+    deployment date not in the future. The schedule comes from the policy in force today.
+    """
+    model = prepare_new_model(data=data, today=today)
+    _stamp(model, actor, "created")
+    model.save()
+    return model
+
+
+@transaction.atomic
+def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+    """Change a model's fields. Status changes follow the lifecycle (forward only, decommissioned
+    is final); the next review date is recomputed when the tier or deployment date changes."""
+    prepare_changes(model=model, changes=changes, today=today)
+    _stamp(model, actor, "updated")
+    model.save()
+    return model
+
+
+def change_status(*, model: AIModel, status: str, actor: Actor, today: dt.date) -> AIModel:
+    return update_model(model=model, changes={"status": status}, actor=actor, today=today)
+
+
+@transaction.atomic
+def delete_model(*, model: AIModel, actor: Actor) -> None:
+    """Hard-delete a model that was never reviewed.
+
+    A model with a last review date or any review record is refused: the audit trail (and the
+    database's PROTECT foreign key from review records) must keep pointing at it.
+    """
+    if model.last_review_date is not None:
+        raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews")
+    _stamp(model, actor, "deleted")
+    try:
+        model.delete()
+    except ProtectedError:
+        raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews") from None
+
+
+@transaction.atomic
+def publish_review_policy(
+    *, cycles: Mapping[str, int], effective_date: dt.date, approval_reference: str, actor: Actor, today: dt.date
+) -> ReviewPolicy:
+    """Publish a new policy version. If it is already in force, every schedule follows it now;
+    a future-dated version is applied by apply_review_policy on its effective date."""
+    last = ReviewPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    policy = ReviewPolicy(
+        version=last + 1,
+        effective_date=effective_date,
+        approval_reference=approval_reference.strip(),
+        created_by=actor.name,
+        **{f"{tier}_days": cycles.get(tier) for tier in RiskTier.values},
+    )
+    policy.full_clean(exclude=["version", "created_by"])
+    policy.save()
+    apply_review_policy(actor=actor, today=today)
+    return policy
+
+
+APPLY_BATCH_SIZE = 2000
+
+
+@transaction.atomic
+def apply_review_policy(*, actor: Actor, today: dt.date) -> int:
+    """Recompute the schedule of every model whose next review date came from a policy version
+    other than the one in force today. Idempotent: a second run changes nothing.
+
+    Returns the number of models rescheduled. Each change is written to the model's history.
+    """
+    policy = ReviewPolicy.objects.in_force(on=today)
+    stale = AIModel.objects.exclude(review_policy=policy).order_by("pk")
+    total = 0
+    batch: list[AIModel] = []
+    for model in stale.iterator(chunk_size=APPLY_BATCH_SIZE):
+        _schedule(model, policy)
+        batch.append(model)
+        if len(batch) >= APPLY_BATCH_SIZE:
+            total += _write_schedules(batch, actor, policy)
+            batch = []
+    if batch:
+        total += _write_schedules(batch, actor, policy)
+    return total
+
+
+def _write_schedules(batch: Iterable[AIModel], actor: Actor, policy: ReviewPolicy) -> int:
+    batch = list(batch)
+    bulk_update_with_history(
+        batch,
+        AIModel,
+        ["next_review_date", "review_policy"],
+        batch_size=len(batch),
+        default_user=actor.user,
+        default_change_reason=f"review policy v{policy.version} applied",
+        custom_historical_attrs={"history_actor": actor.name},
+    )
+    return len(batch)

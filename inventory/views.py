@@ -1,0 +1,173 @@
+"""Console pages of the inventory: fetch through a permission helper, call a service, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from inventory import permissions, sample_data, services
+from inventory.filters import AIModelFilterSet
+from inventory.forms import AIModelForm, StatusForm
+from inventory.history import model_history
+from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
+
+SAMPLE_DATA_MAX = 1000
+
+
+def _today():
+    return timezone.localdate()
+
+
+def model_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view(request.user):
+        raise PermissionDenied("You do not have a role that can see the inventory.")
+    today = _today()
+    filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.for_list(), today=today)
+    paginator = Paginator(filterset.qs, settings.MLTRACK_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    # Evaluate here, not in the template, so the query budget is visible in the view.
+    models = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventory/aimodel_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "models": models,
+            "today": today,
+            "query": query.urlencode(),
+            "can_add": permissions.can_add(request.user),
+            "can_sample": request.user.has_perm(permissions.SAMPLE_DATA),
+        },
+    )
+
+
+def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    model = permissions.get_model_for_user(request.user, pk)
+    today = _today()
+    can_edit = permissions.can_edit(request.user, model)
+    return render(
+        request,
+        "inventory/aimodel_detail.html",
+        {
+            "model": model,
+            "today": today,
+            "overdue": model.is_overdue(today=today),
+            "days_until_due": model.days_until_due(today=today),
+            "history": model_history(model),
+            "can_edit": can_edit,
+            "can_delete": permissions.can_delete(request.user),
+            "transitions": sorted(ALLOWED_TRANSITIONS[Status(model.status)]) if can_edit else [],
+        },
+    )
+
+
+def model_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_add(request.user):
+        raise PermissionDenied("Your role cannot add models.")
+    can_assign = permissions.can_assign_owner(request.user)
+    form = AIModelForm(request.POST or None, can_assign_owner=can_assign)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not can_assign:
+            # A model owner who registers a model owns it.
+            data["owner"] = request.user
+        try:
+            model = services.create_model(data=data, actor=services.Actor.for_user(request.user), today=_today())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Added {model.model_name}.")
+            return redirect(model)
+    return render(request, "inventory/aimodel_form.html", {"form": form, "title": "Add a model"})
+
+
+def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    model = permissions.get_model_for_user(request.user, pk, writable=True)
+    can_assign = permissions.can_assign_owner(request.user)
+    form = AIModelForm(request.POST or None, instance=AIModel.objects.get(pk=pk), can_assign_owner=can_assign)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.update_model(model=model, changes=changes, actor=services.Actor.for_user(request.user), today=_today())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Saved {model.model_name}.")
+            return redirect(model)
+    return render(
+        request, "inventory/aimodel_form.html", {"form": form, "model": model, "title": f"Edit {model.model_name}"}
+    )
+
+
+@require_POST
+def model_status(request: HttpRequest, pk: int) -> HttpResponse:
+    model = permissions.get_model_for_user(request.user, pk, writable=True)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status: " + ", ".join(Status.values) + ".")
+        return redirect(model)
+    old = model.status
+    try:
+        services.change_status(
+            model=model, status=form.cleaned_data["status"], actor=services.Actor.for_user(request.user), today=_today()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{model.model_name}: status changed from {old} to {model.status}.")
+    return redirect(model)
+
+
+def model_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    model = permissions.get_model_for_user(request.user, pk)
+    if not permissions.can_delete(request.user):
+        raise PermissionDenied("Your role cannot delete models.")
+    if request.method == "POST":
+        try:
+            services.delete_model(model=model, actor=services.Actor.for_user(request.user))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(model)
+        messages.success(request, f"Deleted {model.model_name}.")
+        return redirect("inventory:list")
+    return render(request, "inventory/aimodel_confirm_delete.html", {"model": model})
+
+
+@require_POST
+def generate_sample_data(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(permissions.SAMPLE_DATA):
+        raise PermissionDenied("Only administrators can generate sample data.")
+    try:
+        count = int(request.POST.get("count", "50"))
+    except ValueError:
+        count = 0
+    if not 1 <= count <= SAMPLE_DATA_MAX:
+        messages.error(request, f"Count must be a whole number from 1 to {SAMPLE_DATA_MAX}.")
+        return redirect("inventory:list")
+    result = sample_data.generate(count=count, seed=None, actor=services.Actor.for_user(request.user), today=_today())
+    messages.success(request, f"Added {result.created} sample models.")
+    return redirect("inventory:list")
+
+
+def policy_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view(request.user):
+        raise PermissionDenied("You do not have a role that can see the inventory.")
+    today = _today()
+    return render(
+        request,
+        "inventory/reviewpolicy_list.html",
+        {
+            "policies": list(ReviewPolicy.objects.all()),
+            "in_force": ReviewPolicy.objects.in_force(on=today),
+            "can_manage": request.user.has_perm(permissions.MANAGE_POLICY),
+        },
+    )

@@ -1,0 +1,35 @@
+"""Factories with sensible defaults. They go through the services, as users do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from inventory import services
+from inventory.models import AIModel
+
+_serial = itertools.count(1)
+DEFAULT_TODAY = dt.date(2026, 11, 27)
+
+
+def model_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "model_name": f"fraud-detector-{next(_serial)}",
+        "vendor": "In-house",
+        "risk_tier": "high",
+        "use_case": "Real-time card fraud detection",
+        "business_owner": "Jane Smith (Cards)",
+        "technical_owner": "Fraud Data Science",
+        "deployment_date": dt.date(2026, 6, 1),
+        "deployment_environment": "prod",
+        "data_classification": "confidential",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None, **overrides: Any) -> AIModel:
+    return services.create_model(
+        data=model_data(**overrides), actor=actor or services.Actor(name="tests"), today=today
+    )
