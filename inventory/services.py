@@ -123,6 +123,14 @@ def normalize(data: Mapping[str, Any]) -> dict[str, Any]:
 
     Raises ValidationError naming every unknown field, unknown enum value and bad date at once.
     """
+    clean, errors = _normalize(data)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _normalize(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Like normalize(), but returns the well-formed values and the errors of the rest."""
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(data) - set(EDITABLE_FIELDS) - {"status"})
     for name in unknown:
@@ -139,22 +147,25 @@ def normalize(data: Mapping[str, Any]) -> dict[str, Any]:
                     errors[key] = [
                         BAD_CHOICE_MESSAGE.format(value=value, allowed=", ".join(ENUM_FIELDS[key].values))
                     ]
+                    continue
             elif key in DATE_FIELDS and value:
                 try:
                     value = AIModel._meta.get_field(key).to_python(value)
                 except ValidationError as exc:
                     errors[key] = exc.messages
+                    continue
         elif value is None and key != "owner":
             value = ""
         clean[key] = value
-    if errors:
-        raise ValidationError(errors)
-    return clean
+    return clean, errors
 
 
-def _check_rules(model: AIModel, *, today: dt.date) -> None:
-    """Rules that need today's date or the model's history; field rules live on the model."""
-    errors: dict[str, list[str]] = {}
+def _check_rules(model: AIModel, *, today: dt.date, errors: dict[str, list[str]] | None = None) -> None:
+    """Rules that need today's date or the model's history; field rules live on the model.
+
+    ``errors`` are problems already found while parsing; those fields are not checked again.
+    """
+    errors = dict(errors or {})
     if isinstance(model.deployment_date, dt.date):
         if model.deployment_date > today:
             errors["deployment_date"] = [FUTURE_DEPLOYMENT_MESSAGE.format(today=today.isoformat())]
@@ -163,7 +174,7 @@ def _check_rules(model: AIModel, *, today: dt.date) -> None:
                 DEPLOYED_AFTER_REVIEW_MESSAGE.format(last_review=model.last_review_date.isoformat())
             ]
     try:
-        model.full_clean(exclude=["review_policy", "next_review_date"])
+        model.full_clean(exclude=["review_policy", "next_review_date", *errors])
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
@@ -191,25 +202,29 @@ def _check_transition(old: str, new: str) -> None:
 
 def prepare_new_model(*, data: Mapping[str, Any], today: dt.date) -> AIModel:
     """Build and validate a new model without saving it (raises ValidationError by field)."""
-    fields = normalize(data)
+    fields, errors = _normalize(data)
     status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
     model = AIModel(**fields, status=status)
     if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
         _schedule(model, ReviewPolicy.objects.in_force(on=today))
-    _check_rules(model, today=today)
+    _check_rules(model, today=today, errors=errors)
     return model
 
 
 def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], today: dt.date) -> AIModel:
     """Apply and validate changes to a model in memory (raises ValidationError by field)."""
-    fields = normalize(changes)
+    fields, errors = _normalize(changes)
     if "status" in fields:
-        _check_transition(model.status, fields["status"])
+        try:
+            _check_transition(model.status, fields["status"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            del fields["status"]
     for key, value in fields.items():
         setattr(model, key, value)
     if SCHEDULE_INPUTS & fields.keys() and isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
         _schedule(model, ReviewPolicy.objects.in_force(on=today))
-    _check_rules(model, today=today)
+    _check_rules(model, today=today, errors=errors)
     return model
 
 

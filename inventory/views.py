@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from inventory import permissions, sample_data, services
 from inventory.filters import AIModelFilterSet
-from inventory.forms import AIModelForm, StatusForm
+from inventory.forms import AIModelForm, StatusForm, add_service_errors
 from inventory.history import model_history
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
 
@@ -83,7 +83,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
         try:
             model = services.create_model(data=data, actor=services.Actor.for_user(request.user), today=_today())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Added {model.model_name}.")
             return redirect(model)
@@ -99,7 +99,7 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_model(model=model, changes=changes, actor=services.Actor.for_user(request.user), today=_today())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved {model.model_name}.")
             return redirect(model)

@@ -1,0 +1,245 @@
+"""What the benchmark measures: one :class:`Operation` per row of the results table.
+
+Operations run in the order of ``OPERATIONS``, in a worker process whose Django settings point at
+a fresh database of the size being measured (see :mod:`benchmarks.worker`). The first one fills
+the inventory; the others find it filled.
+
+To add an operation, write a setup function that prepares whatever the operation needs (untimed)
+and returns the action to time, then append an ``Operation`` to ``OPERATIONS``::
+
+    def _policy_page(ctx: Context) -> Action:
+        from django.urls import reverse
+
+        return ctx.page_action(reverse("inventory:policy"))
+
+    Operation("review policy page", _policy_page, PAGE_TARGET)
+
+Unless told otherwise, the harness runs the action once to warm up, then ``--repeat`` times timed,
+then once more untimed inside ``CaptureQueriesContext`` to count its SQL queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+Action = Callable[[], object]
+
+
+class BenchmarkError(Exception):
+    """An operation could not be measured (wrong status code, failing command, ...)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The limits an operation must stay within; ``None`` means no limit of that kind."""
+
+    max_ms: float | None = None
+    max_queries: int | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_queries is not None:
+            parts.append(f"<= {self.max_queries} queries")
+        if self.max_ms is not None:
+            parts.append(f"< {self.max_ms:,.0f} ms")
+        return ", ".join(parts) or "-"
+
+    def misses(self, *, median_ms: float, queries: int | None) -> list[str]:
+        """Why a measurement misses this target (empty when it meets it)."""
+        reasons = []
+        if self.max_ms is not None and not median_ms < self.max_ms:
+            reasons.append(f"{median_ms:,.1f} ms is not under {self.max_ms:,.0f} ms")
+        if self.max_queries is not None and (queries is None or queries > self.max_queries):
+            reasons.append(f"{queries if queries is not None else 'unknown'} queries exceed {self.max_queries}")
+        return reasons
+
+
+@dataclass
+class Context:
+    """What operations share within one worker: the inventory size and the environment it runs in."""
+
+    size: int
+    seed: int
+    database: str
+    today: dt.date
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    @cached_property
+    def admin(self):
+        """A user with the administrator role (created on first use, untimed)."""
+        from django.contrib.auth import get_user_model
+
+        from inventory.roles import assign_role
+
+        user = get_user_model().objects.create_user(username="benchmark-admin")
+        assign_role(user, "administrator")
+        return get_user_model().objects.get(pk=user.pk)
+
+    def admin_client(self):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(self.admin)
+        return client
+
+    def page_action(self, url: str) -> Action:
+        """GET ``url`` as a signed-in administrator with the in-process test client."""
+        client = self.admin_client()
+
+        def get_page() -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise BenchmarkError(f"GET {url} answered {response.status_code}, not 200")
+
+        return get_page
+
+    @cached_property
+    def mltrack(self) -> str:
+        """The ``mltrack`` command installed next to this Python."""
+        beside = Path(sys.executable).with_name("mltrack")
+        if beside.exists():
+            return str(beside)
+        found = shutil.which("mltrack")
+        if found is None:
+            raise BenchmarkError("the mltrack command is not installed (pip install -e . in the project root)")
+        return found
+
+    def process_action(self, argv: list[str]) -> Action:
+        """Run a whole command with this worker's environment (and so its database), output discarded."""
+
+        def run_process() -> None:
+            with tempfile.TemporaryFile() as errors:
+                done = subprocess.run(argv, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+                if done.returncode != 0:
+                    errors.seek(0)
+                    tail = errors.read().decode(errors="replace").strip().splitlines()[-3:]
+                    raise BenchmarkError(f"{' '.join(argv)} exited with {done.returncode}: {' | '.join(tail)}")
+
+        return run_process
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One measured operation.
+
+    setup:        prepares (untimed) and returns the action to time.
+    target:       the limits reported as pass or fail.
+    once:         time a single run without warm-up (for operations that change the data, e.g. a bulk build).
+    count_queries: count SQL queries of an in-process action on one extra, untimed run.
+    query_probe:  for an action outside this process: returns its query count, measured separately.
+    after:        runs once after the measurement, untimed (checks, housekeeping).
+    """
+
+    name: str
+    setup: Callable[[Context], Action]
+    target: Target = Target()
+    once: bool = False
+    count_queries: bool = True
+    query_probe: Callable[[Context], int | None] | None = None
+    after: Callable[[Context], None] | None = None
+
+
+PAGE_TARGET = Target(max_ms=150, max_queries=10)
+FILTERED_LIST_QUERY = "?risk_tier=critical&review=overdue&sort=-next_review"
+CLI_LIST_ARGS = ["list"]
+
+
+# --- sample-data generation ---------------------------------------------------------------------
+
+
+def _generate(ctx: Context) -> Action:
+    from inventory import sample_data
+    from inventory.services import Actor
+
+    actor = Actor.system("benchmark")
+
+    def generate() -> None:
+        sample_data.generate(count=ctx.size, seed=ctx.seed, actor=actor, today=ctx.today)
+
+    return generate
+
+
+def _after_generate(ctx: Context) -> None:
+    from django.db import connection
+
+    from inventory.models import AIModel
+
+    count = AIModel.objects.count()
+    if count != ctx.size:
+        raise BenchmarkError(f"sample data made {count:,} models, not {ctx.size:,}")
+    if connection.vendor == "postgresql":
+        # A live server's autovacuum would have analysed a table this size; measure that steady state.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+# --- console pages --------------------------------------------------------------------------------
+
+
+def _list_page(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(reverse("inventory:list"))
+
+
+def _filtered_list_page(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(reverse("inventory:list") + FILTERED_LIST_QUERY)
+
+
+def middle_model_pk() -> int:
+    from inventory.models import AIModel
+
+    pks = AIModel.objects.order_by("pk").values_list("pk", flat=True)
+    return pks[AIModel.objects.count() // 2]
+
+
+def _detail_page(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(reverse("inventory:detail", args=[middle_model_pk()]))
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+
+def _cli_list(ctx: Context) -> Action:
+    return ctx.process_action([ctx.mltrack, *CLI_LIST_ARGS])
+
+
+def _cli_list_queries(ctx: Context) -> int | None:
+    from benchmarks.cli_queries import count_cli_queries
+
+    return count_cli_queries(CLI_LIST_ARGS, env=ctx.env)
+
+
+OPERATIONS: list[Operation] = [
+    Operation(
+        "sample-data generation",
+        _generate,
+        Target(max_ms=60_000),
+        once=True,
+        count_queries=False,
+        after=_after_generate,
+    ),
+    Operation("inventory list page", _list_page, PAGE_TARGET),
+    Operation("inventory list page (filtered)", _filtered_list_page, PAGE_TARGET),
+    Operation("model detail page", _detail_page, PAGE_TARGET),
+    Operation(
+        "mltrack list (process)",
+        _cli_list,
+        Target(max_ms=1000),
+        count_queries=False,
+        query_probe=_cli_list_queries,
+    ),
+]

@@ -1,0 +1,158 @@
+"""The Django admin, customised for the inventory. Every write goes through inventory.services."""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from inventory import permissions, services
+from inventory.forms import add_service_errors
+from inventory.models import AIModel, ReviewPolicy
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "review schedule"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("due_30", "Due in 30 days"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today=today)
+        if self.value() == "due_30":
+            return queryset.due_within(today=today, days=30)
+        if self.value() == "never":
+            return queryset.filter(last_review_date__isnull=True)
+        return queryset
+
+
+class AIModelAdminForm(forms.ModelForm):
+    """Runs the service's validation on the form so the admin shows the same field errors."""
+
+    class Meta:
+        model = AIModel
+        fields = [*services.EDITABLE_FIELDS, "status"]
+
+    def _post_clean(self) -> None:
+        if self.errors:
+            return
+        today = timezone.localdate()
+        data = {name: self.cleaned_data[name] for name in self.fields}
+        try:
+            if self.instance.pk is None:
+                services.prepare_new_model(data=data, today=today)
+            else:
+                original = copy.copy(AIModel.objects.get(pk=self.instance.pk))
+                changes = {name: data[name] for name in self.changed_data}
+                services.prepare_changes(model=original, changes=changes, today=today)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+
+
+@admin.register(AIModel)
+class AIModelAdmin(SimpleHistoryAdmin):
+    form = AIModelAdminForm
+    list_display = [
+        "model_name", "vendor", "risk_tier", "deployment_environment", "status",
+        "last_review_date", "next_review_date", "is_overdue",
+    ]
+    list_filter = ["risk_tier", "status", "deployment_environment", OverdueFilter, "model_type", "vendor"]
+    search_fields = ["model_name", "vendor", "use_case", "business_owner", "technical_owner"]
+    readonly_fields = [
+        "last_review_date", "next_review_date", "review_policy", "is_overdue", "created_at", "updated_at",
+    ]
+    list_select_related = ["owner"]
+    list_per_page = 50
+    # An exact count of 100,000 filtered rows on every page load is wasted work.
+    show_full_result_count = False
+    fieldsets = [
+        ("Identity", {"fields": ["model_name", "model_version", "vendor", "model_type", "risk_tier", "use_case", "business_line"]}),
+        ("Ownership", {"fields": ["business_owner", "technical_owner", "owner"]}),
+        ("Deployment", {"fields": ["deployment_date", "deployment_environment", "api_endpoint", "data_classification"]}),
+        ("Lifecycle and schedule", {"fields": ["status", "last_review_date", "next_review_date", "review_policy", "is_overdue"]}),
+        ("Notes", {"fields": ["notes", "created_at", "updated_at"]}),
+    ]
+    history_list_display = ["history_actor", "history_change_reason"]
+
+    @admin.display(boolean=True, description="overdue")
+    def is_overdue(self, obj: AIModel) -> bool | None:
+        if obj.pk is None:
+            return None
+        return obj.is_overdue(today=timezone.localdate())
+
+    def has_change_permission(self, request: HttpRequest, obj: AIModel | None = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_edit(request.user, obj)
+
+    def save_model(self, request: HttpRequest, obj: AIModel, form, change: bool) -> None:
+        actor = services.Actor.for_user(request.user)
+        today = timezone.localdate()
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        if change:
+            model = AIModel.objects.get(pk=obj.pk)
+            changes = {name: data[name] for name in form.changed_data}
+            saved = services.update_model(model=model, changes=changes, actor=actor, today=today)
+        else:
+            saved = services.create_model(data=data, actor=actor, today=today)
+        # The admin reads obj afterwards (messages, redirects).
+        obj.pk = saved.pk
+        obj.__dict__.update(saved.__dict__)
+
+    def delete_model(self, request: HttpRequest, obj: AIModel) -> None:
+        services.delete_model(model=obj, actor=services.Actor.for_user(request.user))
+
+    def get_actions(self, request):
+        # Bulk delete would bypass the rule that reviewed models are never deleted.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: AIModel | None = None) -> bool:
+        if obj is not None and obj.last_review_date is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class ReviewPolicyAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReviewPolicy
+        fields = ["effective_date", "critical_days", "high_days", "medium_days", "low_days", "approval_reference"]
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(admin.ModelAdmin):
+    """Policy versions are published, never edited or deleted: a change is a new version."""
+
+    form = ReviewPolicyAdminForm
+    list_display = ["version", "effective_date", "critical_days", "high_days", "medium_days", "low_days", "created_by"]
+    readonly_fields = ["version", "created_by", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(permissions.MANAGE_POLICY)
+
+    def has_change_permission(self, request: HttpRequest, obj: ReviewPolicy | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReviewPolicy | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ReviewPolicy, form, change: bool) -> None:
+        data = form.cleaned_data
+        policy = services.publish_review_policy(
+            cycles={tier: data[f"{tier}_days"] for tier in ("critical", "high", "medium", "low")},
+            effective_date=data["effective_date"],
+            approval_reference=data.get("approval_reference", ""),
+            actor=services.Actor.for_user(request.user),
+            today=timezone.localdate(),
+        )
+        obj.pk = policy.pk
+        obj.__dict__.update(policy.__dict__)

@@ -1,0 +1,55 @@
+"""Settings come from the environment; production settings pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    full_env.update({"MLTRACK_VAR_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_it_passes_the_deployment_checks_in_production(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "mltrack.example.com"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MLTRACK_ENV": "production", "ALLOWED_HOSTS": "x.example.com"}, "SECRET_KEY must be set"),
+        ({"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60)}, "ALLOWED_HOSTS must name"),
+        ({"MLTRACK_ENV": "staging"}, "MLTRACK_ENV must be development or production"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"MLTRACK_PAGE_SIZE": "lots"}, "MLTRACK_PAGE_SIZE must be a whole number"),
+        ({"DATABASE_URL": "oracle-ish://nowhere"}, "DATABASE_URL"),
+    ],
+)
+def test_it_refuses_bad_configuration_with_a_clear_message(tmp_path, env, message):
+    result = manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_it_uses_sqlite_under_the_var_folder_by_default(tmp_path):
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+                    env={}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(str(tmp_path / "mltrack.sqlite3"))
