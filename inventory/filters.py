@@ -39,6 +39,7 @@ class AIModelFilterSet(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         fields=[(field, key) for key, field in SORTS.items()],
         label="Sort by",
+        empty_label="Name (default)",
     )
 
     class Meta:

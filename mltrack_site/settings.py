@@ -222,5 +222,7 @@ LOGGING = {
 # MLTrack's own settings.
 MLTRACK_INSTITUTION_NAME = env_str("MLTRACK_INSTITUTION_NAME", "Example Bank, N.A.")
 MLTRACK_PAGE_SIZE = env_int("MLTRACK_PAGE_SIZE", 50)
+# The blank choice of the list page's filter drop-downs.
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
 # When true, the CLI refuses to act for anybody who is not a user account (see docs/cli.md).
 MLTRACK_CLI_REQUIRE_ACCOUNT = env_bool("MLTRACK_CLI_REQUIRE_ACCOUNT", PRODUCTION)

@@ -1,0 +1,500 @@
+"""The inventory pages of the console: list, detail with history, add/edit, lifecycle, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from inventory.models import DUPLICATE_NAME_MESSAGE, AIModel, Status
+from inventory.services import FINAL_STATUS_MESSAGE, HAS_REVIEWS_MESSAGE
+from tests.conftest import TODAY
+from tests.factories import make_model, model_data
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("inventory:list")
+CREATE_URL = reverse("inventory:create")
+SAMPLE_URL = reverse("inventory:sample-data")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    # The views take "today" from the clock; pin it to the personas' TODAY.
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
+        yield
+
+
+def form_data(**overrides: Any) -> dict[str, str]:
+    """A complete, valid add/edit form submission."""
+    data = model_data(**overrides)
+    posted = {key: value.isoformat() if isinstance(value, dt.date) else str(value) for key, value in data.items()}
+    posted.setdefault("notes", "")
+    return posted
+
+
+def message_texts(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def listed_names(response) -> list[str]:
+    return [model.model_name for model in response.context["models"]]
+
+
+# List page
+
+
+def test_it_lists_models_with_their_schedule(client, bob):
+    overdue = make_model(model_name="credit-scoring-v1", risk_tier="critical", deployment_date=dt.date(2026, 1, 5))
+    make_model(model_name="doc-summarizer", risk_tier="low", vendor="Anthropic")
+    client.force_login(bob)
+
+    response = client.get(LIST_URL)
+
+    assert response.status_code == 200
+    assert listed_names(response) == ["credit-scoring-v1", "doc-summarizer"]
+    html = response.content.decode()
+    assert f'href="{overdue.get_absolute_url()}"' in html
+    assert 'class="badge badge--tier-critical">Critical<' in html
+    assert "Overdue" in html
+    assert "Page 1 of 1, 2 models" in html
+    assert "Add a model" in html
+
+
+def test_it_filters_by_risk_tier(client, bob):
+    make_model(model_name="trading-algo", risk_tier="critical")
+    make_model(model_name="chatbot", risk_tier="high")
+    client.force_login(bob)
+
+    response = client.get(LIST_URL, {"risk_tier": "critical"})
+
+    assert listed_names(response) == ["trading-algo"]
+
+
+def test_it_filters_by_vendor_without_regard_to_case(client, bob):
+    make_model(model_name="in-house-model", vendor="In-house")
+    make_model(model_name="vendor-model", vendor="Anthropic")
+    client.force_login(bob)
+
+    response = client.get(LIST_URL, {"vendor": "IN-HOUSE"})
+
+    assert listed_names(response) == ["in-house-model"]
+
+
+def test_it_filters_overdue_models(client, bob):
+    # High tier: 90-day cycle from deployment, so 2026-01-05 was due on 2026-04-05.
+    make_model(model_name="late", deployment_date=dt.date(2026, 1, 5))
+    make_model(model_name="on-time", deployment_date=dt.date(2026, 11, 1))
+    decommissioned = make_model(model_name="retired", deployment_date=dt.date(2026, 1, 5))
+    AIModel.objects.filter(pk=decommissioned.pk).update(status=Status.DECOMMISSIONED)
+    client.force_login(bob)
+
+    response = client.get(LIST_URL, {"review": "overdue"})
+
+    assert listed_names(response) == ["late"]
+
+
+def test_it_searches_names_and_use_cases(client, bob):
+    make_model(model_name="aml-monitor", use_case="AML transaction monitoring")
+    make_model(model_name="chatbot", use_case="Customer questions")
+    client.force_login(bob)
+
+    response = client.get(LIST_URL, {"q": "transaction"})
+
+    assert listed_names(response) == ["aml-monitor"]
+
+
+def test_it_sorts_by_a_column_and_flips_the_direction(client, bob):
+    for name in ("bravo", "alpha", "charlie"):
+        make_model(model_name=name)
+    client.force_login(bob)
+
+    response = client.get(LIST_URL, {"sort": "-name", "risk_tier": "high"})
+
+    assert listed_names(response) == ["charlie", "bravo", "alpha"]
+    html = response.content.decode()
+    # The active column links to the other direction and keeps the filters.
+    assert 'href="?risk_tier=high&amp;sort=name"' in html
+    assert 'aria-sort="descending"' in html
+
+
+def test_it_paginates_and_keeps_the_filters_in_page_links(client, bob, settings):
+    settings.MLTRACK_PAGE_SIZE = 2
+    for i in range(5):
+        make_model(model_name=f"model-{i}")
+    make_model(model_name="other-tier", risk_tier="low")
+    client.force_login(bob)
+
+    first = client.get(LIST_URL, {"risk_tier": "high"})
+    last = client.get(LIST_URL, {"risk_tier": "high", "page": "3"})
+
+    assert listed_names(first) == ["model-0", "model-1"]
+    assert "Page 1 of 3, 5 models" in first.content.decode()
+    assert 'href="?risk_tier=high&amp;page=2"' in first.content.decode()
+    assert listed_names(last) == ["model-4"]
+    assert "Page 3 of 3, 5 models" in last.content.decode()
+
+
+def test_it_shows_an_empty_state_when_nothing_matches(client, bob):
+    make_model(model_name="chatbot")
+    client.force_login(bob)
+
+    response = client.get(LIST_URL, {"q": "no-such-model"})
+
+    assert response.context["models"] == []
+    assert "No models match" in response.content.decode()
+
+
+# Detail page and history
+
+
+def test_it_shows_every_field_and_the_schedule_on_the_detail_page(client, erin, alice):
+    model = make_model(
+        model_name="fraud-scorer",
+        vendor="FICO",
+        model_version="3.1.0",
+        api_endpoint="https://fico.example.com/score",
+        business_line="Cards",
+        deployment_date=dt.date(2026, 1, 5),
+        owner=alice,
+    )
+    client.force_login(erin)
+
+    response = client.get(model.get_absolute_url())
+
+    html = response.content.decode()
+    for text in ("fraud-scorer", "FICO", "3.1.0", "https://fico.example.com/score", "Cards", "alice",
+                 "Jane Smith (Cards)", "Fraud Data Science", "2026-01-05", "Confidential", "Production"):
+        assert text in html
+    # Due 2026-04-05 (90 days after deployment), 236 days before TODAY.
+    assert (TODAY - model.next_review_date).days == 236
+    assert "Overdue by 236 days" in html
+    assert "Review policy v1" in html
+
+
+def test_it_says_when_the_next_review_is_due(client, bob):
+    model = make_model(deployment_date=dt.date(2026, 11, 1))
+    client.force_login(bob)
+
+    response = client.get(model.get_absolute_url())
+
+    days = (model.next_review_date - TODAY).days
+    assert f"due in {days} days" in response.content.decode()
+    assert response.context["overdue"] is False
+
+
+def test_it_shows_old_and_new_values_after_an_edit(client, alice):
+    model = make_model(model_name="chatbot", vendor="In-house", owner=alice)
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("inventory:edit", args=[model.pk]), form_data(model_name="chatbot", vendor="Anthropic")
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == model.get_absolute_url()
+    detail = client.get(model.get_absolute_url())
+    latest = detail.context["history"][0]
+    assert (latest.kind, latest.actor) == ("changed", "alice")
+    assert [(c.field, c.old, c.new) for c in latest.changes] == [("vendor", "In-house", "Anthropic")]
+    html = detail.content.decode()
+    assert '<span class="changes__old">In-house</span>' in html
+    assert '<span class="changes__new">Anthropic</span>' in html
+    assert detail.context["history"][-1].kind == "created"
+
+
+def test_it_answers_404_for_a_model_that_does_not_exist(client, bob):
+    client.force_login(bob)
+
+    response = client.get(reverse("inventory:detail", args=[999999]))
+
+    assert response.status_code == 404
+    assert "This page does not exist" in response.content.decode()
+
+
+# Add form
+
+
+def test_it_adds_a_model_and_redirects_to_it(client, bob):
+    client.force_login(bob)
+
+    response = client.post(CREATE_URL, form_data(model_name="kyc-verifier", risk_tier="high"))
+
+    model = AIModel.objects.get(model_name="kyc-verifier")
+    assert response.status_code == 302
+    assert response["Location"] == model.get_absolute_url()
+    assert model.next_review_date == dt.date(2026, 6, 1) + dt.timedelta(days=90)
+    assert "Added kyc-verifier." in message_texts(response)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "expected"),
+    [
+        ({"model_name": ""}, "model_name", "This field is required."),
+        ({"use_case": ""}, "use_case", "This field is required."),
+        ({"risk_tier": "extreme"}, "risk_tier", "Select a valid choice."),
+        ({"deployment_date": "2026-12-25"}, "deployment_date", "cannot be in the future"),
+        ({"deployment_date": "25/12/2026"}, "deployment_date", "Enter a valid date."),
+        ({"vendor": "   "}, "vendor", "This field is required."),
+        ({"model_name": "x" * 201}, "model_name", "at most 200 characters"),
+        ({"api_endpoint": "ftp://x"}, "api_endpoint", "Enter a full http:// or https:// URL"),
+    ],
+)
+def test_it_rejects_bad_input_field_by_field(client, bob, overrides, field, expected):
+    client.force_login(bob)
+
+    response = client.post(CREATE_URL, form_data(**overrides))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert expected in " ".join(errors[field])
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'role="alert"' in html
+    assert not AIModel.objects.exists()
+
+
+def test_it_rejects_a_duplicate_name_that_differs_only_by_case(client, bob):
+    make_model(model_name="Fraud-Detector")
+    client.force_login(bob)
+
+    response = client.post(CREATE_URL, form_data(model_name="fraud-DETECTOR"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["model_name"] == [DUPLICATE_NAME_MESSAGE]
+    assert AIModel.objects.count() == 1
+
+
+def test_it_marks_required_fields_and_links_help_text(client, bob):
+    client.force_login(bob)
+
+    html = client.get(CREATE_URL).content.decode()
+
+    assert '<label for="id_model_name" class="field__label">' in html
+    assert 'aria-describedby="id_model_name_helptext"' in html
+    assert html.count('class="field__required"') >= 7
+
+
+# Lifecycle
+
+
+def test_it_moves_a_model_forward_through_its_lifecycle(client, bob):
+    model = make_model()
+    client.force_login(bob)
+    status_url = reverse("inventory:status", args=[model.pk])
+
+    deprecated = client.post(status_url, {"status": "deprecated"})
+    model.refresh_from_db()
+    assert model.status == Status.DEPRECATED
+    assert deprecated["Location"] == model.get_absolute_url()
+
+    client.post(status_url, {"status": "decommissioned"})
+    model.refresh_from_db()
+    assert model.status == Status.DECOMMISSIONED
+
+    refused = client.post(status_url, {"status": "active"})
+    model.refresh_from_db()
+    assert model.status == Status.DECOMMISSIONED
+    # Earlier messages are still queued because no page was rendered in between.
+    assert message_texts(refused)[-1] == FINAL_STATUS_MESSAGE
+
+
+def test_it_offers_only_the_allowed_transitions(client, bob):
+    model = make_model()
+    client.force_login(bob)
+
+    html = client.get(model.get_absolute_url()).content.decode()
+
+    assert 'value="deprecated"' in html
+    assert 'value="decommissioned"' in html
+    assert 'name="status" value="active"' not in html
+
+
+def test_it_shows_the_refusal_message_on_the_model_page(client, bob):
+    model = make_model()
+    AIModel.objects.filter(pk=model.pk).update(status=Status.DECOMMISSIONED)
+    client.force_login(bob)
+
+    response = client.post(reverse("inventory:status", args=[model.pk]), {"status": "active"}, follow=True)
+
+    assert FINAL_STATUS_MESSAGE in response.content.decode()
+    assert "message--error" in response.content.decode()
+
+
+# Delete
+
+
+def test_it_deletes_a_model_that_was_never_reviewed(client, bob):
+    model = make_model(model_name="short-lived")
+    client.force_login(bob)
+
+    confirm = client.get(reverse("inventory:delete", args=[model.pk]))
+    response = client.post(reverse("inventory:delete", args=[model.pk]))
+
+    assert "This is permanent" in confirm.content.decode()
+    assert response["Location"] == LIST_URL
+    assert not AIModel.objects.filter(pk=model.pk).exists()
+    assert AIModel.history.filter(id=model.pk, history_type="-").get().history_actor == "bob"
+
+
+def test_it_refuses_to_delete_a_reviewed_model(client, bob):
+    model = make_model(model_name="reviewed-model")
+    AIModel.objects.filter(pk=model.pk).update(last_review_date=dt.date(2026, 9, 1))
+    client.force_login(bob)
+
+    confirm = client.get(reverse("inventory:delete", args=[model.pk]))
+    response = client.post(reverse("inventory:delete", args=[model.pk]))
+
+    assert "cannot be deleted" in confirm.content.decode()
+    assert response["Location"] == model.get_absolute_url()
+    assert message_texts(response) == [HAS_REVIEWS_MESSAGE.format(name="reviewed-model")]
+    assert AIModel.objects.filter(pk=model.pk).exists()
+
+
+# Sample data
+
+
+def test_it_generates_sample_data_for_an_administrator(client, carol):
+    client.force_login(carol)
+
+    response = client.post(SAMPLE_URL, {"count": "7"})
+
+    assert response["Location"] == LIST_URL
+    assert AIModel.objects.count() == 7
+    assert message_texts(response) == ["Added 7 sample models."]
+
+
+@pytest.mark.parametrize("count", ["0", "1001", "many"])
+def test_it_refuses_a_bad_sample_count(client, carol, count):
+    client.force_login(carol)
+
+    response = client.post(SAMPLE_URL, {"count": count})
+
+    assert not AIModel.objects.exists()
+    assert message_texts(response) == ["Count must be a whole number from 1 to 1000."]
+
+
+# Query budgets
+
+
+def _list_queries(client, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(10) as captured:
+        response = client.get(LIST_URL, {"sort": "next_review"})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_assert_max_num_queries):
+    # Budget: session, user, user permissions, group permissions, the page count, the page rows
+    # (owner joined) = 6; the template must add none, so 3 and 30 models cost the same.
+    client.force_login(carol)
+    for _ in range(3):
+        make_model(owner=alice)
+    with_three = _list_queries(client, django_assert_max_num_queries)
+    for _ in range(27):
+        make_model(owner=alice)
+    with_thirty = _list_queries(client, django_assert_max_num_queries)
+
+    assert with_three == with_thirty == 6
+
+
+def _detail_queries(client, model, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(10) as captured:
+        response = client.get(model.get_absolute_url())
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_it_shows_a_model_in_a_constant_number_of_queries(client, carol, alice, django_assert_max_num_queries):
+    # Budget: session, user, user permissions, group permissions, the model (owner and policy
+    # joined), its history snapshots, the owner names and the policy versions named in that
+    # history = 8, however many models the inventory has and however long the history is.
+    client.force_login(carol)
+    model = make_model(owner=alice)
+    for _ in range(2):
+        make_model(owner=alice)
+    with_three = _detail_queries(client, model, django_assert_max_num_queries)
+
+    for _ in range(27):
+        make_model(owner=alice)
+    for i in range(10):
+        client.post(reverse("inventory:edit", args=[model.pk]), form_data(
+            model_name=model.model_name, vendor=f"Vendor {i}", owner=str(alice.pk)
+        ))
+    assert len(client.get(model.get_absolute_url()).context["history"]) == 11
+    with_thirty = _detail_queries(client, model, django_assert_max_num_queries)
+
+    assert with_three == with_thirty == 8
+
+
+# Sign-in pages
+
+
+def test_it_renders_the_login_form_with_labels(client):
+    response = client.get(reverse("login"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<label for="id_username"' in html
+    assert '<label for="id_password"' in html
+    assert "Log out" not in html
+
+
+def test_it_explains_a_wrong_password(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "correct username and password" in response.content.decode()
+
+
+def test_it_shows_the_lockout_page_after_too_many_failures(client, alice, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Sign-in temporarily locked" in html
+    assert "for about 15 minutes" in html
+    assert "<form" not in html
+
+
+def test_it_shows_the_signed_in_user_and_a_logout_form(client, bob):
+    client.force_login(bob)
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "bob" in html
+    assert f'<form method="post" action="{reverse("logout")}"' in html
+    assert 'class="skip-link" href="#main"' in html
+
+
+# Review policy
+
+
+def test_it_lists_policy_versions_and_highlights_the_one_in_force(client, erin):
+    client.force_login(erin)
+
+    response = client.get(reverse("inventory:policy"))
+
+    html = response.content.decode()
+    assert response.context["in_force"].version == 1
+    assert "In force today: version 1" in html
+    assert 'class="table__row--highlight"' in html
+    assert reverse("admin:inventory_reviewpolicy_add") not in html
+
+
+def test_it_links_policy_managers_to_the_publishing_form(client, carol):
+    client.force_login(carol)
+
+    html = client.get(reverse("inventory:policy")).content.decode()
+
+    assert reverse("admin:inventory_reviewpolicy_add") in html
