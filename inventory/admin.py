@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from inventory import permissions, services
-from inventory.forms import add_service_errors
+from inventory.forms import ServiceValidatedForm
 from inventory.models import AIModel, ReviewPolicy
 
 
@@ -34,27 +31,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AIModelAdminForm(forms.ModelForm):
-    """Runs the service's validation on the form so the admin shows the same field errors."""
-
+class AIModelAdminForm(ServiceValidatedForm):
     class Meta:
         model = AIModel
         fields = [*services.EDITABLE_FIELDS, "status"]
-
-    def _post_clean(self) -> None:
-        if self.errors:
-            return
-        today = timezone.localdate()
-        data = {name: self.cleaned_data[name] for name in self.fields}
-        try:
-            if self.instance.pk is None:
-                services.prepare_new_model(data=data, today=today)
-            else:
-                original = copy.copy(AIModel.objects.get(pk=self.instance.pk))
-                changes = {name: data[name] for name in self.changed_data}
-                services.prepare_changes(model=original, changes=changes, today=today)
-        except ValidationError as exc:
-            add_service_errors(self, exc)
 
 
 @admin.register(AIModel)

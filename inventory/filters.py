@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from inventory.models import AIModel, DataClassification, Environment, ModelType, RiskTier, Status
+
+RISK_RANK = Case(
+    *[When(risk_tier=tier, then=Value(rank)) for rank, tier in enumerate(RiskTier.values)],
+    output_field=IntegerField(),
+)
 
 SORTS = {
     "name": "model_name",
@@ -72,6 +77,10 @@ class AIModelFilterSet(django_filters.FilterSet):
     @property
     def qs(self) -> QuerySet[AIModel]:
         queryset = super().qs
-        # A stable order for paging: the chosen sort, then the primary key.
-        ordering = list(queryset.query.order_by) or ["model_name"]
+        # Tiers sort by severity (critical first), not alphabetically; then a stable order for
+        # paging: the chosen sort, then the primary key.
+        ordering = [
+            RISK_RANK.asc() if key == "risk_tier" else RISK_RANK.desc() if key == "-risk_tier" else key
+            for key in queryset.query.order_by
+        ] or ["model_name"]
         return queryset.order_by(*ordering, "pk")

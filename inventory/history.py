@@ -76,6 +76,9 @@ def field_changes(snapshots: list[Any], model: type[models.Model]) -> list[Histo
                 continue
             if previous is not None and old == new:
                 continue
+            if field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
             changes.append(FieldChange(field.attname, str(field.verbose_name), old, new))
         entries.append(
             HistoryEntry(

@@ -93,7 +93,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
 def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = permissions.get_model_for_user(request.user, pk, writable=True)
     can_assign = permissions.can_assign_owner(request.user)
-    form = AIModelForm(request.POST or None, instance=AIModel.objects.get(pk=pk), can_assign_owner=can_assign)
+    form = AIModelForm(request.POST or None, instance=model, can_assign_owner=can_assign)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:

@@ -43,3 +43,10 @@ def test_the_history_of_a_model_takes_constant_queries(today, django_assert_num_
     with django_assert_num_queries(2):  # snapshots + policy names (no owner linked)
         entries = model_history(model)
     assert len(entries) == 6
+
+
+def test_it_shows_choices_by_their_labels(today):
+    model = make_model(deployment_environment="dev")
+    services.update_model(model=model, changes={"deployment_environment": "prod"}, actor=services.Actor(name="t"), today=today)
+    change = model_history(model)[0].changes[0]
+    assert (change.old, change.new) == ("Development", "Production")

@@ -222,3 +222,14 @@ def test_the_policy_in_force_is_the_latest_effective_version(today):
     )
     assert ReviewPolicy.objects.in_force(on=today).version == 1
     assert ReviewPolicy.objects.in_force(on=dt.date(2027, 1, 1)).version == 2
+
+
+def test_the_risk_sort_goes_by_severity(today):
+    from inventory.filters import AIModelFilterSet
+
+    for tier in ("low", "critical", "medium", "high"):
+        make_model(risk_tier=tier)
+    ordered = AIModelFilterSet({"sort": "risk"}, queryset=AIModel.objects.all(), today=today).qs
+    assert [m.risk_tier for m in ordered] == ["critical", "high", "medium", "low"]
+    reverse = AIModelFilterSet({"sort": "-risk"}, queryset=AIModel.objects.all(), today=today).qs
+    assert [m.risk_tier for m in reverse] == ["low", "medium", "high", "critical"]

@@ -260,6 +260,19 @@ def test_it_rejects_bad_input_field_by_field(client, bob, overrides, field, expe
     assert not AIModel.objects.exists()
 
 
+def test_it_reports_every_bad_field_in_one_round(client, bob):
+    make_model(model_name="Fraud-Detector")
+    client.force_login(bob)
+
+    response = client.post(
+        CREATE_URL, form_data(model_name="FRAUD-detector", vendor="", api_endpoint="ftp://x", deployment_date="2099-01-01")
+    )
+
+    errors = response.context["form"].errors
+    assert {"model_name", "vendor", "api_endpoint", "deployment_date"} <= set(errors)
+    assert AIModel.objects.count() == 1
+
+
 def test_it_rejects_a_duplicate_name_that_differs_only_by_case(client, bob):
     make_model(model_name="Fraud-Detector")
     client.force_login(bob)
