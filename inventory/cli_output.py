@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -20,6 +22,8 @@ from rich.text import Text
 from inventory.history import HistoryEntry
 from inventory.models import AIModel, Status
 
+# Without a terminal (a pipe, a file, a CI log) lines are not wrapped to rich's default 80 columns.
+UNWRAPPED_WIDTH = 200
 RISK_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
 STATUS_STYLES = {"active": "green", "deprecated": "yellow", "decommissioned": "dim"}
 NONE = "—"
@@ -27,7 +31,10 @@ NONE = "—"
 
 def make_console(*, stderr: bool = False) -> Console:
     # Created per command so that it writes to whatever sys.stdout/sys.stderr are at the time.
-    return Console(stderr=stderr, highlight=False)
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = UNWRAPPED_WIDTH
+    return console
 
 
 def plain(value: Any) -> Any:
@@ -98,9 +105,9 @@ def due_text(model: AIModel, *, today: dt.date, detailed: bool = False) -> Text:
 
 
 def model_table(models: Sequence[AIModel], *, today: dt.date) -> Table:
-    table = Table(header_style="bold", pad_edge=False)
-    table.add_column("Name", overflow="fold", ratio=3)
-    table.add_column("Vendor", overflow="fold", ratio=2)
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Vendor", overflow="fold")
     table.add_column("Risk", no_wrap=True)
     table.add_column("Env", no_wrap=True)
     table.add_column("Status", no_wrap=True)
@@ -122,16 +129,18 @@ def _rows(grid: Table, rows: Iterable[tuple[str, Text | str]]) -> None:
         grid.add_row(Text(label, style="bold"), value if isinstance(value, Text) else Text(value or NONE))
 
 
-def model_panel(model: AIModel, *, today: dt.date, title: str, changes: Mapping[str, tuple[Any, Any]] | None = None) -> Panel:
+def model_panel(
+    model: AIModel, *, today: dt.date, title: str, changes: Mapping[str, tuple[Any, Any]] | None = None
+) -> Panel:
     """Every field of a model and its review schedule; ``changes`` (field -> (old, new)) on top."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     if changes:
         for name, (old, new) in changes.items():
-            label = str(AIModel._meta.get_field(name).verbose_name).capitalize()
+            label = str(AIModel._meta.get_field(name).verbose_name)
             grid.add_row(
-                Text(f"Changed {label.lower()}", style="bold cyan"),
+                Text(f"Changed {label}", style="bold cyan"),
                 Text(f"{_shown(old)} → {_shown(new)}"),
             )
         grid.add_row("", "")
@@ -142,7 +151,7 @@ def model_panel(model: AIModel, *, today: dt.date, title: str, changes: Mapping[
         [
             ("Model", Text(model.model_name, style="bold")),
             ("Vendor", model.vendor),
-            ("Model type", model.get_model_type_display() if model.model_type else ""),
+            ("Model type", model.model_type),
             ("Version", model.model_version),
             ("Risk tier", risk_text(model.risk_tier)),
             ("Status", status_text(model.status)),
@@ -159,14 +168,23 @@ def model_panel(model: AIModel, *, today: dt.date, title: str, changes: Mapping[
             ("Next review", due_text(model, today=today, detailed=True)),
             ("Review cycle", f"every {cycle} days ({model.risk_tier}, review policy v{policy.version})"),
             ("Notes", model.notes),
+            ("Added", _moment(model.created_at)),
+            ("Last changed", _moment(model.updated_at)),
         ],
     )
     return Panel(grid, title=Text(title), title_align="left", expand=False)
 
 
 def history_table(entries: Sequence[HistoryEntry]) -> Table:
-    table = Table(title="Change history (newest first)", title_justify="left", header_style="bold", pad_edge=False)
-    table.add_column("When (UTC)", no_wrap=True)
+    table = Table(
+        title="Change history (newest first)",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column("When", no_wrap=True)
     table.add_column("Who", overflow="fold")
     table.add_column("What", no_wrap=True)
     table.add_column("Changes", overflow="fold", ratio=1)
@@ -176,12 +194,16 @@ def history_table(entries: Sequence[HistoryEntry]) -> Table:
             lines = [f"{c.label}: {_shown(c.new)}" for c in entry.changes]
         what = entry.kind + (f" ({entry.reason})" if entry.reason and entry.reason != entry.kind else "")
         table.add_row(
-            Text(entry.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+            Text(_moment(entry.at)),
             Text(entry.actor),
             Text(what),
             Text("\n".join(lines) or NONE),
         )
     return table
+
+
+def _moment(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
 def _shown(value: Any) -> str:

@@ -1,0 +1,115 @@
+"""The mltrack entry point: version, usage errors and exit codes, in-process and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mltrack_site.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_prints_the_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == "mltrack 0.1.0\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "the following arguments are required: VERB"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["show"], "the following arguments are required: NAME"),
+        (["list", "--per-page", "many"], "'many' is not a whole number"),
+        (["delete", "x", "--force"], "unrecognized arguments: --force"),
+    ],
+)
+def test_it_exits_2_on_usage_errors(capsys, argv, message):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_it_prints_help_and_exits_0(capsys):
+    assert main(["add", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--deployment-date DATE" in out
+    assert "--interactive" in out
+
+
+def test_it_builds_the_parser_without_loading_models():
+    code = (
+        "import sys; from mltrack_site.cli import build_parser; build_parser(); "
+        "print('django.db.models' in sys.modules, 'inventory.models' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.split() == ["False", "False"]
+
+
+# As a real process, against a freshly migrated SQLite file ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def process_env(tmp_path_factory) -> dict[str, str]:
+    db = tmp_path_factory.mktemp("cli") / "mltrack.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"MLTRACK_USER", "DJANGO_SETTINGS_MODULE", "MLTRACK_ENV"}}
+    env.update(DATABASE_URL=f"sqlite:///{db}", MLTRACK_CLI_REQUIRE_ACCOUNT="false")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def mltrack(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mltrack_site.cli", *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_reports_the_version_as_a_process(process_env):
+    script = Path(sys.executable).with_name("mltrack")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "mltrack_site.cli"]
+    done = subprocess.run([*command, "--version"], env=process_env, capture_output=True, text=True)
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "mltrack 0.1.0\n", "")
+
+
+def test_it_exits_2_with_usage_as_a_process(process_env):
+    done = mltrack(process_env, "list", "--risk", "extreme")
+
+    assert done.returncode == 2
+    assert "usage: mltrack list" in done.stderr
+    assert "Allowed values: critical, high, medium, low." in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_it_works_end_to_end_as_a_process(process_env):
+    created = mltrack(process_env, "sample-data", "-n", "5", "--seed", "11")
+    listed = mltrack(process_env, "list", "--json", "--per-page", "2")
+    missing = mltrack(process_env, "show", "no-such-model")
+
+    assert created.returncode == 0, created.stderr
+    assert json.loads(listed.stdout)["count"] == 5
+    assert json.loads(listed.stdout)["pages"] == 3
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert missing.stderr.startswith('No model named "no-such-model".')
+
+
+def test_it_explains_an_unmigrated_database_without_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"MLTRACK_USER", "DJANGO_SETTINGS_MODULE", "MLTRACK_ENV"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+    done = mltrack(env, "list")
+
+    assert done.returncode == 1
+    assert "python manage.py migrate" in done.stderr
+    assert "Traceback" not in done.stderr

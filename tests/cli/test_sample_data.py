@@ -1,0 +1,71 @@
+"""mltrack sample-data: deterministic demo inventory, clearing, and who may generate it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from inventory import sample_data
+from inventory.models import AIModel
+from tests.factories import make_model
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_models_and_reports_the_seed(run):
+    result = run("sample-data", "-n", "12", "--seed", "7")
+
+    assert result.code == 0, result.err
+    assert "Created 12 sample models (seed 7) in " in result.out
+    assert "--seed 7" in result.out.splitlines()[-1]
+    assert AIModel.objects.count() == 12
+    assert set(AIModel.history.values_list("history_actor", flat=True)) == {"os:ops-jane"}
+
+
+def test_it_gives_the_same_models_for_the_same_seed(run):
+    run("sample-data", "--count", "5", "--seed", "3")
+    first = json.loads(run("list", "--json").out)["results"]
+    result = run("sample-data", "-n", "5", "--seed", "3", "--clear")
+    second = json.loads(run("list", "--json").out)["results"]
+
+    assert "Cleared 5 models." in result.out
+    assert [m["model_name"] for m in first] == [m["model_name"] for m in second]
+
+
+def test_it_refuses_to_clear_when_reviews_exist(run, monkeypatch):
+    make_model(model_name="keep-me")
+    monkeypatch.setattr(sample_data, "_review_records_count", lambda: 2)
+
+    result = run("sample-data", "-n", "3", "--clear")
+
+    assert result.code == 1
+    assert result.err.strip() == sample_data.CLEAR_REFUSED_MESSAGE.format(count=2)
+    assert list(AIModel.objects.values_list("model_name", flat=True)) == ["keep-me"]
+
+
+@pytest.mark.parametrize("count", ["0", "-3", str(sample_data.MAX_COUNT + 1)])
+def test_it_treats_a_count_out_of_range_as_a_usage_error(run, count):
+    result = run("sample-data", "--count", count)
+
+    assert result.code == 2
+    assert "give a whole number from 1 to 1,000,000" in result.err
+
+
+def test_it_lets_an_administrator_generate(run, carol):
+    result = run("--user", "carol", "sample-data", "-n", "2")
+
+    assert result.code == 0, result.err
+    assert set(AIModel.history.values_list("history_user__username", flat=True)) == {"carol"}
+
+
+@pytest.mark.parametrize("persona", ["erin", "bob", "alice"])
+def test_it_refuses_accounts_without_the_sample_data_permission(run, request, persona):
+    request.getfixturevalue(persona)
+
+    result = run("--user", persona, "sample-data", "-n", "2")
+
+    assert result.code == 1
+    assert f"Permission denied: {persona} (role: " in result.err
+    assert "may not generate sample data." in result.err
+    assert not AIModel.objects.exists()
