@@ -58,11 +58,12 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def field_changes(snapshots: list[Any], model: type[models.Model]) -> list[HistoryEntry]:
+def field_changes(snapshots: list[Any], model: type[models.Model], *, labels: bool = True) -> list[HistoryEntry]:
     """Turn a model's snapshots (oldest first) into entries, newest first.
 
     A creation lists every non-empty value as new; a change lists only the fields that differ
-    from the previous snapshot.
+    from the previous snapshot. With ``labels``, choices read as people see them ("Production");
+    without, as stored ("prod"), for machine-readable output.
     """
     fields = [f for f in model._meta.concrete_fields if f.attname not in IGNORED_FIELDS]
     entries: list[HistoryEntry] = []
@@ -76,9 +77,9 @@ def field_changes(snapshots: list[Any], model: type[models.Model]) -> list[Histo
                 continue
             if previous is not None and old == new:
                 continue
-            if field.choices:
-                labels = dict(field.flatchoices)
-                old, new = labels.get(old, old), labels.get(new, new)
+            if labels and field.choices:
+                names = dict(field.flatchoices)
+                old, new = names.get(old, old), names.get(new, new)
             changes.append(FieldChange(field.attname, str(field.verbose_name), old, new))
         entries.append(
             HistoryEntry(
@@ -94,7 +95,7 @@ def field_changes(snapshots: list[Any], model: type[models.Model]) -> list[Histo
     return entries
 
 
-def model_history(model: models.Model) -> list[HistoryEntry]:
+def model_history(model: models.Model, *, labels: bool = True) -> list[HistoryEntry]:
     """The whole change history of one inventory model, newest first, in three queries.
 
     Linked rows (owner account, review policy version) are shown by name, not by id.
@@ -109,7 +110,7 @@ def model_history(model: models.Model) -> list[HistoryEntry]:
     owners = dict(get_user_model().objects.filter(pk__in=owner_ids).values_list("pk", "username")) if owner_ids else {}
     policies = {pk: f"v{version}" for pk, version in ReviewPolicy.objects.filter(pk__in=policy_ids).values_list("pk", "version")}
     names = {"owner_id": owners, "review_policy_id": policies}
-    entries = field_changes(snapshots, type(model))
+    entries = field_changes(snapshots, type(model), labels=labels)
     for entry in entries:
         for i, change in enumerate(entry.changes):
             lookup = names.get(change.field)

@@ -258,6 +258,8 @@ class AIModel(models.Model):
             ),
         ]
         indexes = [
+            # The default sort of every listing (console, CLI, admin); deep pages walk this index.
+            models.Index(fields=["model_name", "id"], name="aimodel_name_idx"),
             # Overdue / due-soon scans and the "next review" sort on the inventory list.
             models.Index(fields=["next_review_date"], name="aimodel_next_review_idx"),
             # The tier, status, environment and vendor filters of the list page, CLI and admin.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,6 +292,7 @@ def publish_review_policy(
 
 
 APPLY_BATCH_SIZE = 2000
+POLICY_FIELDS = ["next_review_date", "review_policy"]
 
 
 @transaction.atomic
@@ -302,6 +303,7 @@ def apply_review_policy(*, actor: Actor, today: dt.date) -> int:
     Returns the number of models rescheduled. Each change is written to the model's history.
     """
     policy = ReviewPolicy.objects.in_force(on=today)
+    reason = f"review policy v{policy.version} applied"
     stale = AIModel.objects.exclude(review_policy=policy).order_by("pk")
     total = 0
     batch: list[AIModel] = []
@@ -309,22 +311,47 @@ def apply_review_policy(*, actor: Actor, today: dt.date) -> int:
         _schedule(model, policy)
         batch.append(model)
         if len(batch) >= APPLY_BATCH_SIZE:
-            total += _write_schedules(batch, actor, policy)
+            total += _bulk_save(batch, POLICY_FIELDS, actor, reason)
             batch = []
     if batch:
-        total += _write_schedules(batch, actor, policy)
+        total += _bulk_save(batch, POLICY_FIELDS, actor, reason)
     return total
 
 
-def _write_schedules(batch: Iterable[AIModel], actor: Actor, policy: ReviewPolicy) -> int:
-    batch = list(batch)
-    bulk_update_with_history(
-        batch,
-        AIModel,
-        ["next_review_date", "review_policy"],
-        batch_size=len(batch),
-        default_user=actor.user,
-        default_change_reason=f"review policy v{policy.version} applied",
-        custom_historical_attrs={"history_actor": actor.name},
-    )
-    return len(batch)
+def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: str) -> int:
+    """Save the given fields of many models in batches, with one history row each."""
+    for start in range(0, len(models), APPLY_BATCH_SIZE):
+        batch = models[start : start + APPLY_BATCH_SIZE]
+        bulk_update_with_history(
+            batch,
+            AIModel,
+            fields,
+            batch_size=len(batch),
+            default_user=actor.user,
+            default_change_reason=reason,
+            custom_historical_attrs={"history_actor": actor.name},
+        )
+    return len(models)
+
+
+def schedule_after_review(
+    *, model: AIModel, review_date: dt.date, policy: ReviewPolicy, actor: Actor, reason: str
+) -> AIModel:
+    """Move a model's schedule forward to a satisfactory review on ``review_date``.
+
+    Called by the reviews app inside its own transaction; the model row must already be locked.
+    """
+    model.last_review_date = review_date
+    _schedule(model, policy)
+    _stamp(model, actor, reason)
+    model.save(update_fields=["last_review_date", "next_review_date", "review_policy", "updated_at"])
+    return model
+
+
+def bulk_schedule_after_reviews(
+    *, models: list[AIModel], policy: ReviewPolicy, actor: Actor, reason: str
+) -> int:
+    """schedule_after_review for many models at once (their last_review_date already set)."""
+    for model in models:
+        _schedule(model, policy)
+    return _bulk_save(models, ["last_review_date", *POLICY_FIELDS], actor, reason)

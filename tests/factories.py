@@ -33,3 +33,19 @@ def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None =
     return services.create_model(
         data=model_data(**overrides), actor=actor or services.Actor(name="tests"), today=today
     )
+
+
+def record_review(model: AIModel, *, today: dt.date = DEFAULT_TODAY, now: dt.datetime | None = None,
+                  actor: services.Actor | None = None, **fields: Any):
+    from reviews import services as review_services
+
+    entry = review_services.ReviewInput(
+        review_date=fields.pop("review_date", today),
+        outcome=fields.pop("outcome", "passed"),
+        reviewer=fields.pop("reviewer", "Jane Smith (Model Risk)"),
+        **fields,
+    )
+    return review_services.record_review(
+        model=model, entry=entry, actor=actor or services.Actor(name="tests"), today=today,
+        now=now or dt.datetime(2026, 11, 27, 15, 30, 0, 123456, tzinfo=dt.UTC),
+    )

@@ -1,0 +1,281 @@
+"""Recording reviews: one transaction per review (or per batch), the chain head locked throughout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models.functions import Lower
+
+from inventory import services as inventory_services
+from inventory.models import AIModel, ReviewPolicy, Status
+from inventory.services import Actor
+from reviews import hashing
+from reviews.models import ModelReview, Outcome, SATISFACTORY_OUTCOMES
+
+# Any constant works; it only has to be the same for every writer of the chain.
+CHAIN_LOCK_KEY = 0x4D4C_5452  # "MLTR"
+INSERT_BATCH_SIZE = 2000
+
+FUTURE_REVIEW_MESSAGE = "A review cannot be dated in the future (today is {today})."
+BEFORE_DEPLOYMENT_MESSAGE = "A review cannot be dated before the model's deployment on {deployed}."
+DECOMMISSIONED_MESSAGE = "{name} is decommissioned: decommissioned models are no longer reviewed."
+BAD_OUTCOME_MESSAGE = "{value!r} is not an outcome. Allowed values: passed, warning, failed."
+BLANK_REVIEWER_MESSAGE = "Say who performed the review: an examiner needs a name."
+LONG_TEXT_MESSAGE = "At most {limit} characters (this has {length})."
+WRONG_CORRECTION_MESSAGE = "A correction must reference a review of the same model ({name})."
+REVIEWER_MAX = 200
+NOTES_MAX = 10000
+
+
+@dataclass(frozen=True)
+class RecordedReview:
+    review: ModelReview
+    schedule_moved: bool
+
+    @property
+    def last_review_before(self) -> dt.date | None:
+        return self.review.last_review_before
+
+    @property
+    def next_review_before(self) -> dt.date:
+        return self.review.next_review_before
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """One review to append, as parsed from a form, the CLI or an import row."""
+
+    review_date: Any
+    outcome: Any
+    reviewer: Any
+    notes: Any = ""
+    reviewer_user: AbstractBaseUser | None = None
+    corrects: ModelReview | None = None
+
+
+def lock_chain() -> None:
+    """Serialise writers of the chain for the rest of the transaction.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: MLTrack opens every transaction with
+    BEGIN IMMEDIATE (settings), which already holds the database's single write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def chain_head() -> tuple[int, str]:
+    """(sequence, chain hash) of the last record, or (0, the genesis hash) for an empty chain."""
+    head = ModelReview.objects.order_by("-sequence").values_list("sequence", "chain_hash").first()
+    return head or (0, hashing.GENESIS_HASH)
+
+
+def _clean_input(entry: ReviewInput, *, model: AIModel, today: dt.date) -> dict[str, Any]:
+    """Parse and check one review; raise ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    review_date = entry.review_date
+    if isinstance(review_date, str):
+        text = review_date.strip().lower()
+        if text == "today":
+            review_date = today
+        else:
+            try:
+                review_date = ModelReview._meta.get_field("review_date").to_python(text)
+            except ValidationError as exc:
+                errors["review_date"] = exc.messages
+    if not isinstance(review_date, dt.date) and "review_date" not in errors:
+        errors["review_date"] = ["Give the date of the review as YYYY-MM-DD (or 'today')."]
+    elif isinstance(review_date, dt.date):
+        if review_date > today:
+            errors["review_date"] = [FUTURE_REVIEW_MESSAGE.format(today=today.isoformat())]
+        elif review_date < model.deployment_date:
+            errors["review_date"] = [BEFORE_DEPLOYMENT_MESSAGE.format(deployed=model.deployment_date.isoformat())]
+    outcome = str(entry.outcome or "").strip().lower()
+    if outcome not in Outcome.values:
+        errors["outcome"] = [BAD_OUTCOME_MESSAGE.format(value=outcome)]
+    reviewer = str(entry.reviewer or "").strip()
+    if not reviewer and entry.reviewer_user is not None:
+        reviewer = entry.reviewer_user.get_full_name() or entry.reviewer_user.get_username()
+    if not reviewer:
+        errors["reviewer"] = [BLANK_REVIEWER_MESSAGE]
+    elif len(reviewer) > REVIEWER_MAX:
+        errors["reviewer"] = [LONG_TEXT_MESSAGE.format(limit=REVIEWER_MAX, length=len(reviewer))]
+    notes = str(entry.notes or "").strip()
+    if len(notes) > NOTES_MAX:
+        errors["notes"] = [LONG_TEXT_MESSAGE.format(limit=NOTES_MAX, length=len(notes))]
+    if entry.corrects is not None and entry.corrects.model_id != model.pk:
+        errors["corrects"] = [WRONG_CORRECTION_MESSAGE.format(name=model.model_name)]
+    if model.status == Status.DECOMMISSIONED and entry.corrects is None:
+        errors.setdefault("model", []).append(DECOMMISSIONED_MESSAGE.format(name=model.model_name))
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "review_date": review_date,
+        "outcome": outcome,
+        "reviewer": reviewer,
+        "reviewer_user": entry.reviewer_user,
+        "notes": notes,
+        "corrects": entry.corrects,
+    }
+
+
+def _moves_schedule(model: AIModel, review_date: dt.date, outcome: str) -> bool:
+    # A failed review never makes a model compliant, and a back-dated review older than the last
+    # one is history: neither moves the schedule.
+    if outcome not in SATISFACTORY_OUTCOMES:
+        return False
+    return model.last_review_date is None or review_date >= model.last_review_date
+
+
+def _new_record(
+    *, model: AIModel, fields: Mapping[str, Any], policy: ReviewPolicy, next_review_date: dt.date,
+    sequence: int, previous_hash: str, actor: Actor, now: dt.datetime,
+) -> ModelReview:
+    review = ModelReview(
+        id=uuid.uuid4(),
+        sequence=sequence,
+        model=model,
+        model_name=model.model_name,
+        review_date=fields["review_date"],
+        reviewer=fields["reviewer"],
+        reviewer_user=fields["reviewer_user"],
+        outcome=fields["outcome"],
+        notes=fields["notes"],
+        model_state_hash=hashing.model_state_hash(model.definition()),
+        policy_version=policy.version,
+        last_review_before=model.last_review_date,
+        next_review_before=model.next_review_date,
+        next_review_date=next_review_date,
+        corrects=fields["corrects"],
+        recorded_by=actor.name,
+        created_at=now,
+        previous_hash=previous_hash,
+    )
+    review.chain_hash = hashing.chain_hash(review.chain_record())
+    return review
+
+
+@transaction.atomic
+def record_review(
+    *, model: AIModel, entry: ReviewInput, actor: Actor, today: dt.date, now: dt.datetime
+) -> RecordedReview:
+    """Append one review record and move the model's schedule, in one transaction.
+
+    Conditions: the review date is not in the future nor before deployment; the outcome is
+    passed, warning or failed; a reviewer is named; the model is not decommissioned (corrections
+    excepted). A passed or warning review dated on or after the last one moves the last review
+    date to it and the next review one policy cycle later; a failed or older review does not.
+    """
+    lock_chain()
+    # Re-read under the lock: another writer may have moved the schedule meanwhile.
+    model = AIModel.objects.select_for_update(of=("self",)).select_related("review_policy").get(pk=model.pk)
+    fields = _clean_input(entry, model=model, today=today)
+    policy = ReviewPolicy.objects.in_force(on=today)
+    moved = _moves_schedule(model, fields["review_date"], fields["outcome"])
+    if moved:
+        next_date = inventory_services.next_review_date(
+            policy=policy, risk_tier=model.risk_tier, deployment_date=model.deployment_date,
+            last_review_date=fields["review_date"],
+        )
+    else:
+        next_date = model.next_review_date
+    sequence, previous_hash = chain_head()
+    review = _new_record(
+        model=model, fields=fields, policy=policy, next_review_date=next_date,
+        sequence=sequence + 1, previous_hash=previous_hash, actor=actor, now=now,
+    )
+    review.save()
+    if moved:
+        inventory_services.schedule_after_review(
+            model=model, review_date=fields["review_date"], policy=policy, actor=actor,
+            reason=f"review recorded ({fields['outcome']})",
+        )
+    return RecordedReview(review=review, schedule_moved=moved)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One row of a historical import: the model by name, and the review."""
+
+    model_name: str
+    entry: ReviewInput
+
+
+class BatchError(ValidationError):
+    """Every bad row of a batch, as {"row N": {field: [messages]}}. Nothing was written."""
+
+
+@transaction.atomic
+def append_reviews(
+    *, rows: Sequence[BatchRow], actor: Actor, today: dt.date, now: dt.datetime
+) -> list[ModelReview]:
+    """Append many historical reviews in one transaction with batched writes, keeping the chain valid.
+
+    All rows are checked first; if any is bad, nothing is written and BatchError names each bad
+    row (1-based) and field. Rows are chained in the order given. Each model's schedule moves to
+    its latest satisfactory review, once, at the end.
+    """
+    lock_chain()
+    names = {row.model_name.strip().lower() for row in rows}
+    models_by_name = _models_by_lower_name(names)
+    errors: dict[str, list[str]] = {}
+    cleaned: list[tuple[AIModel, dict[str, Any]]] = []
+    for number, row in enumerate(rows, start=1):
+        model = models_by_name.get(row.model_name.strip().lower())
+        if model is None:
+            errors[f"row {number}"] = [f"model: no model named {row.model_name.strip()!r}."]
+            continue
+        try:
+            cleaned.append((model, _clean_input(row.entry, model=model, today=today)))
+        except ValidationError as exc:
+            errors[f"row {number}"] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
+    if errors:
+        raise BatchError(errors)
+
+    policy = ReviewPolicy.objects.in_force(on=today)
+    sequence, previous_hash = chain_head()
+    records: list[ModelReview] = []
+    moved: dict[int, AIModel] = {}
+    for model, fields in cleaned:
+        moves = _moves_schedule(model, fields["review_date"], fields["outcome"])
+        next_date = model.next_review_date
+        if moves:
+            next_date = inventory_services.next_review_date(
+                policy=policy, risk_tier=model.risk_tier, deployment_date=model.deployment_date,
+                last_review_date=fields["review_date"],
+            )
+        sequence += 1
+        # The record shows the schedule it found: the model as earlier rows of this batch left it.
+        record = _new_record(
+            model=model, fields=fields, policy=policy, next_review_date=next_date,
+            sequence=sequence, previous_hash=previous_hash, actor=actor, now=now,
+        )
+        previous_hash = record.chain_hash
+        records.append(record)
+        if moves:
+            model.last_review_date = fields["review_date"]
+            model.next_review_date = next_date
+            moved[model.pk] = model
+    ModelReview.objects.bulk_create(records, batch_size=INSERT_BATCH_SIZE)
+    inventory_services.bulk_schedule_after_reviews(
+        models=list(moved.values()), policy=policy, actor=actor, reason="historical reviews imported"
+    )
+    return records
+
+
+def _models_by_lower_name(names: Iterable[str]) -> dict[str, AIModel]:
+    found: dict[str, AIModel] = {}
+    names = list(names)
+    # SQLite caps the parameters of one statement; look names up in slices.
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        for model in AIModel.objects.annotate(lower=Lower("model_name")).filter(lower__in=chunk):
+            found[model.lower] = model
+    return found
