@@ -15,6 +15,7 @@ from inventory import permissions, sample_data, services
 from inventory.filters import AIModelFilterSet
 from inventory.forms import AIModelForm, StatusForm, add_service_errors
 from inventory.history import model_history
+from inventory.panels import panels_for
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
 
 SAMPLE_DATA_MAX = 1000
@@ -63,6 +64,8 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": model.is_overdue(today=today),
             "days_until_due": model.days_until_due(today=today),
             "history": model_history(model),
+            "cycle_days": model.review_policy.cycle_days(model.risk_tier),
+            "panels": panels_for(request, model, today),
             "can_edit": can_edit,
             "can_delete": permissions.can_delete(request.user),
             "transitions": sorted(ALLOWED_TRANSITIONS[Status(model.status)]) if can_edit else [],

@@ -6,3 +6,9 @@ class ReviewsConfig(AppConfig):
 
     name = "reviews"
     verbose_name = "Reviews and audit trail"
+
+    def ready(self) -> None:
+        from inventory import panels
+        from reviews.views import review_panel
+
+        panels.register(review_panel)

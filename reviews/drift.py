@@ -24,20 +24,30 @@ class Drift:
 
 
 def drift_since_last_review(model: AIModel) -> Drift:
-    """Compare the model's definition now with the state its latest review vouched for (two queries)."""
+    """Compare the model's definition now with the state its latest review vouched for."""
+    return drift_against(model, model.reviews.newest_first().first())
+
+
+def drift_against(model: AIModel, last: ModelReview | None) -> Drift:
+    """Like drift_since_last_review, for a caller that already holds the latest review.
+
+    Queries the history only when the model has changed.
+    """
     current_hash = hashing.model_state_hash(model.definition())
-    last = model.reviews.newest_first().first()
     if last is None:
         return Drift(last_review=None, current_hash=current_hash, changed=False, changes=[])
     changed = last.model_state_hash != current_hash
     changes: list[FieldChange] = []
     if changed:
-        # The history snapshot in force when the review was written says which fields moved.
-        snapshot = model.history.filter(history_date__lte=last.created_at).order_by("-history_date", "-history_id").first()
-        if snapshot is not None:
-            for field in DEFINITION_FIELDS:
-                old, new = getattr(snapshot, field), getattr(model, field)
-                if old != new:
-                    label = str(AIModel._meta.get_field(field).verbose_name)
-                    changes.append(FieldChange(field, label, old, new))
+        # The newest history snapshot whose definition hashes to what the review vouched for is
+        # the model as reviewed; diffing it with today's model names the fields that moved.
+        for snapshot in model.history.order_by("-history_date", "-history_id").iterator(chunk_size=200):
+            reviewed = {field: getattr(snapshot, field) for field in DEFINITION_FIELDS}
+            if hashing.model_state_hash(reviewed) == last.model_state_hash:
+                for field in DEFINITION_FIELDS:
+                    old, new = reviewed[field], getattr(model, field)
+                    if old != new:
+                        label = str(AIModel._meta.get_field(field).verbose_name)
+                        changes.append(FieldChange(field, label, old, new))
+                break
     return Drift(last_review=last, current_hash=current_hash, changed=changed, changes=changes)

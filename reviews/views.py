@@ -1,0 +1,124 @@
+"""Console pages of the audit trail: the panel on each model's page, recording, the trail, verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from inventory import permissions as inventory_permissions
+from inventory.forms import add_service_errors
+from inventory.models import AIModel
+from inventory.panels import Panel
+from inventory.services import Actor
+from reviews import permissions, services
+from reviews.drift import drift_against
+from reviews.filters import ModelReviewFilterSet
+from reviews.forms import ReviewForm
+from reviews.models import ChainCheckpoint, ModelReview
+from reviews.verify import verify_chain
+
+# The model page shows the latest reviews; the full trail of a model is one click away.
+PANEL_REVIEWS = 25
+
+
+def _initial_reviewer(request: HttpRequest) -> str:
+    return request.user.get_full_name() or request.user.get_username()
+
+
+def _correctable(reviews: list[ModelReview]) -> list[tuple[str, str]]:
+    return [(str(r.pk), f"#{r.sequence} · {r.review_date:%Y-%m-%d} · {r.get_outcome_display()} · {r.reviewer}") for r in reviews]
+
+
+def review_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel | None:
+    """The model page's review section: drift, the latest records with hashes, and the form."""
+    if not permissions.can_view(request.user):
+        return None
+    reviews = list(model.reviews.select_related("corrects").newest_first()[:PANEL_REVIEWS])
+    can_record = permissions.can_record(request.user) and model.status != "decommissioned"
+    form = None
+    if can_record:
+        form = ReviewForm(
+            initial={"review_date": today, "reviewer": _initial_reviewer(request)}, correctable=_correctable(reviews)
+        )
+    return Panel(
+        "reviews/includes/model_reviews_panel.html",
+        {"model": model, "reviews": reviews, "drift": drift_against(model, reviews[0] if reviews else None), "form": form,
+         "more": len(reviews) == PANEL_REVIEWS},
+    )
+
+
+def record_review(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_record(request.user)
+    model = inventory_permissions.get_model_for_user(request.user, pk)
+    recent = list(model.reviews.newest_first()[:PANEL_REVIEWS])
+    form = ReviewForm(
+        request.POST or None,
+        initial={"review_date": timezone.localdate(), "reviewer": _initial_reviewer(request)},
+        correctable=_correctable(recent),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrects = ModelReview.objects.filter(pk=data["corrects"]).first() if data["corrects"] else None
+        entry = services.ReviewInput(
+            review_date=data["review_date"], outcome=data["outcome"], reviewer=data["reviewer"], notes=data["notes"],
+            reviewer_user=request.user if data["performed_by_me"] else None,
+            corrects=corrects,
+        )
+        try:
+            result = services.record_review(
+                model=model, entry=entry, actor=Actor.for_user(request.user),
+                today=timezone.localdate(), now=timezone.now(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Review of {model.model_name} recorded in the audit trail.")
+            return redirect(result.review)
+    return render(request, "reviews/review_form.html", {"model": model, "form": form})
+
+
+def review_detail(request: HttpRequest, pk) -> HttpResponse:
+    permissions.require_view(request.user)
+    review = get_object_or_404(ModelReview.objects.select_related("model__review_policy", "corrects"), pk=pk)
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {"review": review, "corrections": list(review.corrections.order_by("sequence"))},
+    )
+
+
+def trail(request: HttpRequest) -> HttpResponse:
+    permissions.require_view(request.user)
+    filterset = ModelReviewFilterSet(request.GET, queryset=ModelReview.objects.newest_first())
+    paginator = Paginator(filterset.qs, settings.MLTRACK_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    reviews = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "reviews/modelreview_list.html",
+        {"filter": filterset, "page": page, "reviews": reviews, "query": query.urlencode()},
+    )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """GET shows the last verification; POST recomputes the whole chain now."""
+    permissions.require_view(request.user)
+    result = None
+    if request.method == "POST":
+        result = verify_chain(now=timezone.now(), checkpoint_by=Actor.for_user(request.user))
+        if result.ok:
+            messages.success(request, result.summary())
+        else:
+            messages.error(request, result.summary())
+    return render(
+        request, "reviews/verify.html",
+        {"result": result, "checkpoints": list(ChainCheckpoint.objects.all()[:10])},
+    )
