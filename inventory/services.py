@@ -244,11 +244,32 @@ def create_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AI
 @transaction.atomic
 def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
     """Change a model's fields. Status changes follow the lifecycle (forward only, decommissioned
-    is final); the next review date is recomputed when the tier or deployment date changes."""
-    prepare_changes(model=model, changes=changes, today=today)
-    _stamp(model, actor, "updated")
-    model.save()
+    is final); the next review date is recomputed when the tier or deployment date changes.
+
+    The changes are applied to the row as it is now (locked), not to the caller's copy, so a
+    review recorded since the caller read the model is never overwritten. The caller's object is
+    brought up to date.
+    """
+    current = _locked(model)
+    prepare_changes(model=current, changes=changes, today=today)
+    _stamp(current, actor, "updated")
+    current.save()
+    _copy_into(model, current)
     return model
+
+
+def _locked(model: AIModel) -> AIModel:
+    return AIModel.objects.select_for_update(of=("self",)).get(pk=model.pk)
+
+
+def _copy_into(target: AIModel, source: AIModel) -> None:
+    for field in AIModel._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    # Cached related objects (policy, owner) may be stale now; Django reloads them on access.
+    for name in ("review_policy", "owner"):
+        field = AIModel._meta.get_field(name)
+        if field.is_cached(target):
+            field.delete_cached_value(target)
 
 
 def change_status(*, model: AIModel, status: str, actor: Actor, today: dt.date) -> AIModel:
@@ -262,6 +283,7 @@ def delete_model(*, model: AIModel, actor: Actor) -> None:
     A model with a last review date or any review record is refused: the audit trail (and the
     database's PROTECT foreign key from review records) must keep pointing at it.
     """
+    model = _locked(model)
     if model.last_review_date is not None:
         raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews")
     _stamp(model, actor, "deleted")

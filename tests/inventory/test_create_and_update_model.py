@@ -233,3 +233,13 @@ def test_the_risk_sort_goes_by_severity(today):
     assert [m.risk_tier for m in ordered] == ["critical", "high", "medium", "low"]
     reverse = AIModelFilterSet({"sort": "-risk"}, queryset=AIModel.objects.all(), today=today).qs
     assert [m.risk_tier for m in reverse] == ["low", "medium", "high", "critical"]
+
+
+def test_an_update_from_a_stale_copy_keeps_review_dates_written_since(today):
+    stale = make_model(deployment_date=dt.date(2026, 1, 1))
+    AIModel.objects.filter(pk=stale.pk).update(last_review_date=dt.date(2026, 11, 1), next_review_date=dt.date(2027, 1, 30))
+    services.update_model(model=stale, changes={"vendor": "Anthropic"}, actor=ACTOR, today=today)
+    fresh = AIModel.objects.get(pk=stale.pk)
+    assert (fresh.vendor, fresh.last_review_date, fresh.next_review_date) == ("Anthropic", dt.date(2026, 11, 1), dt.date(2027, 1, 30))
+    assert stale.last_review_date == dt.date(2026, 11, 1)  # the caller's copy is brought up to date
+    assert fresh.history.latest("history_date").last_review_date == dt.date(2026, 11, 1)
