@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from inventory import cli as inventory_cli
-from inventory.cli import EXIT_FAILED, EXIT_USAGE, CLIError
+from inventory.cli.common import EXIT_FAILED, EXIT_USAGE, CLIError
 
 FALLBACK_VERSION = "0.1.0"
 INTERRUPTED_EXIT = 130

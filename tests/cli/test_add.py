@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from inventory import cli, services
+from inventory import services
+from inventory.cli import add, fields
 from inventory.models import DUPLICATE_NAME_MESSAGE, AIModel, BAD_URL_MESSAGE
 from tests.factories import make_model
 
@@ -66,7 +67,7 @@ def test_it_names_every_missing_required_field_and_saves_nothing(run):
 
     assert result.code == 1
     for flag in ("--vendor", "--risk-tier", "--use-case", "--business-owner", "--technical-owner", "--deployment-date"):
-        assert cli.MISSING_FIELD_MESSAGE.format(flag=flag) in result.err
+        assert add.MISSING_FIELD_MESSAGE.format(flag=flag) in result.err
     assert "6 problems" in result.err
     assert not AIModel.objects.exists()
 
@@ -150,7 +151,7 @@ def test_it_reports_an_unknown_owner_account_as_a_field_error(run):
     result = run("add", *REQUIRED, "--owner", "nobody")
 
     assert result.code == 1
-    assert "--owner (owner): " + cli.UNKNOWN_OWNER_MESSAGE.format(name="nobody") in result.err
+    assert "--owner (owner): " + fields.UNKNOWN_OWNER_MESSAGE.format(name="nobody") in result.err
     assert not AIModel.objects.exists()
 
 
@@ -250,7 +251,7 @@ def test_it_re_asks_a_field_until_its_value_is_valid(run, monkeypatch):
 
     assert result.code == 0, result.err
     assert "✗ 'extreme' is not allowed here. Allowed values: critical, high, medium, low." in result.out
-    assert f"✗ {cli.REQUIRED_ANSWER_MESSAGE}" in result.out
+    assert f"✗ {add.REQUIRED_ANSWER_MESSAGE}" in result.out
     assert "YYYY-MM-DD" in result.out
     assert f"✗ {BAD_URL_MESSAGE}" in result.out
     model = AIModel.objects.get()

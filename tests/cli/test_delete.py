@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from inventory import cli, services
+from inventory import services
+from inventory.cli import change
 from inventory.models import AIModel
 from tests.factories import make_model
 
@@ -39,7 +40,7 @@ def test_it_refuses_without_yes_when_there_is_no_terminal(run):
     result = run("delete", "old-model")
 
     assert result.code == 1
-    assert result.err.strip() == cli.CONFIRM_NEEDS_YES_MESSAGE.format(name="old-model")
+    assert result.err.strip() == change.CONFIRM_NEEDS_YES_MESSAGE.format(name="old-model")
     assert AIModel.objects.exists()
 
 

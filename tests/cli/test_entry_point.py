@@ -51,6 +51,17 @@ def test_it_builds_the_parser_without_loading_models():
     assert out.split() == ["False", "False"]
 
 
+def test_the_shared_cli_helpers_stand_apart_from_the_inventory_verbs():
+    # Other apps' verbs import inventory.cli.common; it must not pull in Django, rich or the verbs.
+    code = (
+        "import sys; import inventory.cli.common; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'rich'} "
+        "or (m.startswith('inventory.') and m != 'inventory.cli.common')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "['inventory.cli']"
+
+
 # As a real process, against a freshly migrated SQLite file ------------------------------------
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inventory import cli
+from inventory.cli import fields
 from inventory.models import AIModel
 from tests.factories import make_model
 
@@ -202,4 +202,4 @@ def test_it_documents_each_enum_value_in_the_field_help():
 
     for field, choices in ENUM_FIELDS.items():
         for value in choices.values:
-            assert value in cli.FIELD_HELP[field], (field, value)
+            assert value in fields.FIELD_HELP[field], (field, value)

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from inventory import cli, services
+from inventory import services
+from inventory.cli import common
 from inventory.models import AIModel
 from tests.factories import make_model
 
@@ -56,10 +57,14 @@ def test_it_prints_json_with_the_schedule_and_history(run, bob, today):
     newest, oldest = data["history"]
     assert list(newest) == ["at", "actor", "kind", "reason", "changes"]
     assert (newest["actor"], newest["kind"]) == ("bob", "changed")
-    assert {"field": "risk_tier", "label": "risk tier", "old": "High", "new": "Critical"} in newest["changes"]
+    # Stored codes, like the model's fields, not the labels the terminal view shows.
+    assert {"field": "risk_tier", "label": "risk tier", "old": "high", "new": "critical"} in newest["changes"]
     rescheduled = {"field": "next_review_date", "label": "next review date", "old": "2026-08-30", "new": "2026-07-01"}
     assert rescheduled in newest["changes"]
     assert (oldest["actor"], oldest["kind"]) == ("tests", "created")
+    created = {change["field"]: change["new"] for change in oldest["changes"]}
+    assert (created["risk_tier"], created["deployment_environment"], created["status"]) == ("high", "prod", "active")
+    assert created["deployment_date"] == "2026-06-01"
 
 
 def test_it_suggests_close_names_for_an_unknown_one(run):
@@ -85,7 +90,7 @@ def test_it_says_plainly_when_nothing_is_close(run):
 def test_it_keeps_suggestions_bounded_in_a_large_inventory(run, monkeypatch, django_assert_max_num_queries):
     # With a pool of 2, the inventory counts as large: candidates are names sharing the first or
     # last three characters, at most 2 of each, instead of every name.
-    monkeypatch.setattr(cli, "SUGGESTION_POOL", 2)
+    monkeypatch.setattr(common, "SUGGESTION_POOL", 2)
     for name in ("fraud-aaa-001", "fraud-bbb-002", "credit-ccc-007", "chat-ddd-007", "zeta-eee-007"):
         make_model(model_name=name)
 

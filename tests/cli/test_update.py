@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from inventory import cli, services
+from inventory import services
+from inventory.cli import change
 from inventory.models import AIModel
 from tests.factories import make_model
 
@@ -107,7 +108,7 @@ def test_it_needs_at_least_one_field(run):
     result = run("update", "fraud-v2")
 
     assert result.code == 2
-    assert cli.NOTHING_TO_UPDATE_MESSAGE in result.err
+    assert change.NOTHING_TO_UPDATE_MESSAGE in result.err
 
 
 def test_it_writes_no_history_when_nothing_differs(run):
