@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from inventory import cli as inventory_cli
+from reviews import cli as reviews_cli
 from inventory.cli.common import EXIT_FAILED, EXIT_USAGE, CLIError
 
 FALLBACK_VERSION = "0.1.0"
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     inventory_cli.register(subparsers)
+    reviews_cli.register(subparsers)
     return parser
 
 
