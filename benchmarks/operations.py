@@ -80,7 +80,7 @@ class Context:
 
         from inventory.roles import assign_role
 
-        user = get_user_model().objects.create_user(username="benchmark-admin")
+        user, _ = get_user_model().objects.get_or_create(username="benchmark-admin")
         assign_role(user, "administrator")
         return get_user_model().objects.get(pk=user.pk)
 
@@ -118,7 +118,9 @@ class Context:
 
         def run_process() -> None:
             with tempfile.TemporaryFile() as errors:
-                done = subprocess.run(argv, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+                done = subprocess.run(
+                    argv, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+                )
                 if done.returncode != 0:
                     errors.seek(0)
                     tail = errors.read().decode(errors="replace").strip().splitlines()[-3:]

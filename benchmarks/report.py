@@ -33,7 +33,10 @@ def table(rows: list[dict]) -> str:
     widths = {col: max([len(col)] + [len(c[col]) for c in cells]) for col in COLUMNS}
 
     def line(values: dict[str, str]) -> str:
-        parts = [values[col].rjust(widths[col]) if col in RIGHT_ALIGNED else values[col].ljust(widths[col]) for col in COLUMNS]
+        parts = [
+            values[col].rjust(widths[col]) if col in RIGHT_ALIGNED else values[col].ljust(widths[col])
+            for col in COLUMNS
+        ]
         return "  ".join(parts).rstrip()
 
     out = [line({col: col for col in COLUMNS}), line({col: "-" * widths[col] for col in COLUMNS})]
@@ -60,8 +63,11 @@ def footer(rows: list[dict]) -> str:
     lines = []
     for row in misses:
         lines.append(f"MISSED: {row['operation']} ({row['database']}, {row['size']:,}): {'; '.join(row['misses'])}")
+    grouped: dict[tuple[str, int, str], list[str]] = {}
     for row in errors:
-        lines.append(f"ERROR: {row['operation']} ({row['database']}, {row['size']:,}): {row['error']}")
+        grouped.setdefault((row["database"], row["size"], row["error"]), []).append(row["operation"])
+    for (database, size, error), operations in grouped.items():
+        lines.append(f"ERROR: {', '.join(operations)} ({database}, {size:,}): {error}")
     measured = len(rows) - len(errors)
     lines.append(
         f"{measured - len(misses)} of {measured} measured row(s) met their target; "

@@ -15,13 +15,13 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from benchmarks import report
 from benchmarks.databases import DATABASES, DEFAULT_POSTGRES_URL, fresh_database
 from benchmarks.operations import OPERATIONS
+from benchmarks.worker import blank_result
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = [10_000, 100_000]
@@ -100,23 +100,7 @@ def worker_env(database_url: str, var_dir: Path) -> dict[str, str]:
 
 
 def _error_rows(kind: str, size: int, message: str) -> list[dict]:
-    return [
-        {
-            "operation": op.name,
-            "database": kind,
-            "size": size,
-            "target": op.target.describe(),
-            "target_max_ms": op.target.max_ms,
-            "target_max_queries": op.target.max_queries,
-            "runs_ms": [],
-            "median_ms": None,
-            "queries": None,
-            "status": "error",
-            "misses": [],
-            "error": message,
-        }
-        for op in OPERATIONS
-    ]
+    return [blank_result(op, database=kind, size=size, error=message) for op in OPERATIONS]
 
 
 def run_one(kind: str, size: int, args: argparse.Namespace) -> dict:
@@ -131,10 +115,12 @@ def run_one(kind: str, size: int, args: argparse.Namespace) -> dict:
                 "--database", kind, "--out", str(out),
             ]  # fmt: skip
             done = subprocess.run(command, env=worker_env(url, var_dir), cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
-            if done.returncode != 0 or not out.exists():
-                message = f"worker exited with {done.returncode} (see its output above)"
+            outcome = json.loads(out.read_text()) if out.exists() else {}
+            if done.returncode != 0 or "results" not in outcome:
+                reason = outcome.get("error") or f"worker exited with {done.returncode}"
+                message = f"{reason} (see the worker's output above)"
                 return {"database": kind, "size": size, "results": _error_rows(kind, size, message)}
-            return json.loads(out.read_text())
+            return outcome
     except Exception as exc:  # e.g. the PostgreSQL server is not reachable
         message = f"{type(exc).__name__}: {exc}"
         print(f"[{kind} {size:,}] ERROR {message}", file=sys.stderr, flush=True)

@@ -41,12 +41,12 @@ def _captured_queries(action) -> int:
     return len(captured)
 
 
-def measure(op: Operation, ctx: Context, repeat: int) -> dict:
-    """Time one operation (median of ``repeat`` runs after a warm-up, or a single run) and count its queries."""
-    result: dict = {
+def blank_result(op: Operation, *, database: str, size: int, error: str | None = None) -> dict:
+    """One row of results, not measured yet (status "error" until it is)."""
+    return {
         "operation": op.name,
-        "database": ctx.database,
-        "size": ctx.size,
+        "database": database,
+        "size": size,
         "target": op.target.describe(),
         "target_max_ms": op.target.max_ms,
         "target_max_queries": op.target.max_queries,
@@ -55,8 +55,13 @@ def measure(op: Operation, ctx: Context, repeat: int) -> dict:
         "queries": None,
         "status": "error",
         "misses": [],
-        "error": None,
+        "error": error,
     }
+
+
+def measure(op: Operation, ctx: Context, repeat: int) -> dict:
+    """Time one operation (median of ``repeat`` runs after a warm-up, or a single run) and count its queries."""
+    result = blank_result(op, database=ctx.database, size=ctx.size)
     try:
         action = op.setup(ctx)
         if op.once:
@@ -96,7 +101,10 @@ def run(*, size: int, repeat: int, seed: int, database: str) -> dict:
 
     ctx = Context(size=size, seed=seed, database=database, today=timezone.localdate())
     start = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+    except Exception as exc:
+        raise RuntimeError(f"migrate failed: {type(exc).__name__}: {exc}") from exc
     migrate_s = time.perf_counter() - start
     log(ctx, f"migrated {connection.vendor} database in {migrate_s:.1f} s")
     results = [measure(op, ctx, repeat) for op in OPERATIONS]
@@ -122,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     if "DATABASE_URL" not in os.environ:
         parser.error("DATABASE_URL must name the (fresh) database to measure")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mltrack_site.settings")
-    outcome = run(size=args.size, repeat=args.repeat, seed=args.seed, database=args.database)
+    try:
+        outcome = run(size=args.size, repeat=args.repeat, seed=args.seed, database=args.database)
+    except Exception as exc:  # e.g. a migration that fails on this database: say why in the table
+        traceback.print_exc(file=sys.stderr)
+        args.out.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+        return 1
     args.out.write_text(json.dumps(outcome, indent=2))
     return 0
 

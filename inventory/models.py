@@ -264,6 +264,8 @@ class AIModel(models.Model):
             models.Index(fields=["next_review_date"], name="aimodel_next_review_idx"),
             # The tier, status, environment and vendor filters of the list page, CLI and admin.
             models.Index(fields=["risk_tier", "model_name"], name="aimodel_tier_idx"),
+            # A tier bounded or sorted by due date ("critical and overdue", most overdue first).
+            models.Index(fields=["risk_tier", "next_review_date"], name="aimodel_tier_next_review_idx"),
             models.Index(fields=["status", "model_name"], name="aimodel_status_idx"),
             models.Index(fields=["deployment_environment", "model_name"], name="aimodel_env_idx"),
             models.Index(fields=["vendor", "model_name"], name="aimodel_vendor_idx"),
