@@ -77,8 +77,13 @@ def chain_head() -> tuple[int, str]:
     return head or (0, hashing.GENESIS_HASH)
 
 
-def _clean_input(entry: ReviewInput, *, model: AIModel, today: dt.date) -> dict[str, Any]:
-    """Parse and check one review; raise ValidationError naming each bad field."""
+def _clean_input(
+    entry: ReviewInput, *, model: AIModel, today: dt.date, historical: bool = False
+) -> dict[str, Any]:
+    """Parse and check one review; raise ValidationError naming each bad field.
+
+    ``historical`` rows (an import of past reviews) may be of a model decommissioned since.
+    """
     errors: dict[str, list[str]] = {}
     review_date = entry.review_date
     if isinstance(review_date, str):
@@ -112,7 +117,7 @@ def _clean_input(entry: ReviewInput, *, model: AIModel, today: dt.date) -> dict[
         errors["notes"] = [LONG_TEXT_MESSAGE.format(limit=NOTES_MAX, length=len(notes))]
     if entry.corrects is not None and entry.corrects.model_id != model.pk:
         errors["corrects"] = [WRONG_CORRECTION_MESSAGE.format(name=model.model_name)]
-    if model.status == Status.DECOMMISSIONED and entry.corrects is None:
+    if model.status == Status.DECOMMISSIONED and entry.corrects is None and not historical:
         errors.setdefault("model", []).append(DECOMMISSIONED_MESSAGE.format(name=model.model_name))
     if errors:
         raise ValidationError(errors)
@@ -220,7 +225,8 @@ def append_reviews(
 
     All rows are checked first; if any is bad, nothing is written and BatchError names each bad
     row (1-based) and field. Rows are chained in the order given. Each model's schedule moves to
-    its latest satisfactory review, once, at the end.
+    its latest satisfactory review, once, at the end. Past reviews of a model decommissioned since
+    are accepted: they are history.
     """
     lock_chain()
     names = {row.model_name.strip().lower() for row in rows}
@@ -233,7 +239,7 @@ def append_reviews(
             errors[f"row {number}"] = [f"model: no model named {row.model_name.strip()!r}."]
             continue
         try:
-            cleaned.append((model, _clean_input(row.entry, model=model, today=today)))
+            cleaned.append((model, _clean_input(row.entry, model=model, today=today, historical=True)))
         except ValidationError as exc:
             errors[f"row {number}"] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
     if errors:

@@ -23,6 +23,7 @@ COLUMNS = [
     "next_review_date", "corrects_id", "recorded_by", "created_at", "previous_hash", "chain_hash",
 ]
 assert COLUMNS[:-1] == list(hashing.CHAIN_FIELDS), "verify must read exactly the hashed fields"
+PREVIOUS, STORED = COLUMNS.index("previous_hash"), COLUMNS.index("chain_hash")
 
 
 @dataclass(frozen=True)
@@ -70,26 +71,25 @@ def verify_chain(*, now: dt.datetime, checkpoint_by: Actor | None = None) -> Ver
         # for a server-side cursor; SQLite reads one snapshot per transaction anyway).
         rows = ModelReview.objects.order_by("sequence").values_list(*COLUMNS).iterator(chunk_size=STREAM_CHUNK)
         for row in rows:
-            record = dict(zip(COLUMNS, row))
-            sequence, stored = record["sequence"], record["chain_hash"]
+            sequence, record_id, previous, stored = row[0], row[1], row[PREVIOUS], row[STORED]
             if sequence != expected_sequence:
                 reason = (
                     f"record #{expected_sequence} is missing (deleted?): the next record is #{sequence}"
                     if sequence > expected_sequence
                     else f"sequence #{sequence} appears out of order or twice"
                 )
-                problem = Problem(sequence, str(record["id"]), reason)
+                problem = Problem(sequence, str(record_id), reason)
                 break
-            if record["previous_hash"] != previous_hash:
+            if previous != previous_hash:
                 problem = Problem(
-                    sequence, str(record["id"]),
+                    sequence, str(record_id),
                     "its previous-hash does not match the chain hash of the record before it "
                     "(a record before it was changed, removed or moved)",
                 )
                 break
-            if hashing.chain_hash(record) != stored:
+            if hashing.chain_hash_of_values(row[:STORED]) != stored:
                 problem = Problem(
-                    sequence, str(record["id"]),
+                    sequence, str(record_id),
                     "its content does not match its chain hash (the record was altered after it was written)",
                 )
                 break

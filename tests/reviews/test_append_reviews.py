@@ -69,3 +69,12 @@ def test_a_batch_writes_in_batches_not_per_row(today):
     few, many = queries([dt.date(2025, 2, 1)]), queries([dt.date(2025, 3, d) for d in range(1, 11)])
     # 30 vs 300 records: SQLite caps parameters per INSERT, so a few more statements, never one per row.
     assert many <= few + 2 * (300 // 40)
+
+
+def test_past_reviews_of_a_since_decommissioned_model_are_history(today):
+    from inventory import services as inventory_services
+
+    model = make_model(deployment_date=dt.date(2025, 1, 1))
+    inventory_services.change_status(model=model, status="decommissioned", actor=Actor(name="t"), today=today)
+    append_reviews(rows=rows_for([model], [dt.date(2025, 6, 1)]), actor=Actor(name="i"), today=today, now=NOW)
+    assert ModelReview.objects.get().model == model

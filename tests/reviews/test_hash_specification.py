@@ -88,3 +88,16 @@ def test_jq_and_sha256sum_give_the_same_state_hash(today):
         input=json.dumps(exported), capture_output=True, text=True, check=True,
     )
     assert hashlib.sha256(jq.stdout.encode("utf-8")).hexdigest() == review.model_state_hash
+
+
+@pytest.mark.parametrize("text", ["", "plain", 'quote " backslash \\', "line\nbreak\ttab\r", "\x00\x1f\x7f",
+                                  "é ü « » 中文 😀", "\u2028\u2029", "</script>"])
+def test_the_canonical_form_is_json_dumps_of_the_sorted_document(text):
+    from reviews.hashing import canonical_json
+
+    document = {"zeta": text, "alpha": 42, "mid": dt.date(2026, 1, 2), "none": None}
+    expected = json.dumps(
+        {"zeta": text, "alpha": "42", "mid": "2026-01-02", "none": ""},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    ).encode("utf-8")
+    assert canonical_json(document) == expected
