@@ -156,6 +156,8 @@ LOGIN_REDIRECT_URL = "inventory:list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+# ISO dates in every form (see mltrack_site/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mltrack_site.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -45,6 +45,10 @@ def test_adding_in_the_admin_goes_through_the_service(client, bob, today):
         ({"vendor": "   "}, "This field is required"),
         ({"api_endpoint": "ftp://x"}, "http:// or https:// URL"),
         ({"risk_tier": "extreme"}, "Select a valid choice"),
+        ({"technical_owner": ""}, "This field is required"),
+        ({"model_name": "x" * 201}, "at most 200 characters"),
+        ({"deployment_date": "01/06/2026"}, "Enter a valid date"),
+        ({"use_case": "u" * 2001}, "at most 2000 characters"),
     ],
 )
 def test_the_admin_shows_field_errors_and_saves_nothing(client, bob, overrides, message):
@@ -61,6 +65,16 @@ def test_the_admin_refuses_a_duplicate_name_in_another_case(client, bob):
     response = client.post(reverse("admin:inventory_aimodel_add"), admin_post_data(model_name="FRAUD-v2"))
     assert "already exists" in response.content.decode()
     assert AIModel.objects.count() == 1
+
+
+def test_the_admin_refuses_a_deployment_date_after_the_last_review(client, bob):
+    model = make_model(deployment_date=dt.date(2026, 1, 1))
+    AIModel.objects.filter(pk=model.pk).update(last_review_date=dt.date(2026, 3, 1))
+    client.force_login(bob)
+    url = reverse("admin:inventory_aimodel_change", args=[model.pk])
+    response = client.post(url, admin_post_data(model_name=model.model_name, deployment_date="2026-04-01"))
+    assert "after the model&#x27;s last review on 2026-03-01" in response.content.decode()
+    assert AIModel.objects.get(pk=model.pk).deployment_date == dt.date(2026, 1, 1)
 
 
 def test_the_admin_enforces_the_lifecycle(client, bob):

@@ -239,6 +239,8 @@ def test_it_adds_a_model_and_redirects_to_it(client, bob):
         ({"risk_tier": "extreme"}, "risk_tier", "Select a valid choice."),
         ({"deployment_date": "2026-12-25"}, "deployment_date", "cannot be in the future"),
         ({"deployment_date": "25/12/2026"}, "deployment_date", "Enter a valid date."),
+        # Ambiguous (January 6 or June 1?): refused, not guessed.
+        ({"deployment_date": "01/06/2026"}, "deployment_date", "Enter a valid date."),
         ({"vendor": "   "}, "vendor", "This field is required."),
         ({"model_name": "x" * 201}, "model_name", "at most 200 characters"),
         ({"api_endpoint": "ftp://x"}, "api_endpoint", "Enter a full http:// or https:// URL"),
