@@ -36,3 +36,26 @@ def role_of(user: AbstractBaseUser) -> str | None:
         if name in names:
             return key
     return None
+
+
+def grant_in_migration(apps, app_label: str, grants: dict[str, list[str]]) -> None:
+    """Give each role group (created if missing) the named permissions of one app.
+
+    For data migrations: permissions are normally created after all migrations have run, so they
+    are created here first. ``apps`` is the migration's historical app registry.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, codenames in grants.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        perms = permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"permissions not found for {role}: {sorted(missing)}")
+        group.permissions.add(*perms)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 ADMINISTRATOR = "Administrator"
@@ -30,21 +29,9 @@ DEFAULT_POLICY = {"critical_days": 30, "high_days": 90, "medium_days": 180, "low
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; roles need them now.
-    app_config = apps.get_app_config("inventory")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    from inventory.roles import grant_in_migration
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        perms = Permission.objects.filter(content_type__app_label="inventory", codename__in=codenames)
-        missing = set(codenames) - set(perms.values_list("codename", flat=True))
-        if missing:
-            raise RuntimeError(f"permissions not found for {role}: {sorted(missing)}")
-        group.permissions.add(*perms)
+    grant_in_migration(apps, "inventory", GRANTS)
 
 
 def create_default_policy(apps, schema_editor):

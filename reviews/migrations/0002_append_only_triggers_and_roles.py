@@ -1,6 +1,5 @@
 """Install the append-only triggers on the review tables, and grant review permissions to roles."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {
@@ -26,18 +25,9 @@ def drop_triggers(apps, schema_editor):
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("reviews")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        perms = Permission.objects.filter(content_type__app_label="reviews", codename__in=codenames)
-        if perms.count() != len(codenames):
-            raise RuntimeError(f"missing review permissions for {role}")
-        group.permissions.add(*perms)
+    from inventory.roles import grant_in_migration
+
+    grant_in_migration(apps, "reviews", GRANTS)
 
 
 class Migration(migrations.Migration):
