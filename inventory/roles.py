@@ -47,9 +47,12 @@ def grant_in_migration(apps, app_label: str, grants: dict[str, list[str]]) -> No
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    # create_permissions() skips an app whose models module is unset, as it is during migrations.
+    previous, app_config.models_module = app_config.models_module, app_config.models_module or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = previous
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     for role, codenames in grants.items():

@@ -10,8 +10,10 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from inventory.roles import assign_role
+from reviews import db_guards
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -57,3 +59,51 @@ def erin(db):
 @pytest.fixture
 def charlie(db):
     return make_user("charlie")
+
+
+# Set when a transactional test took the append-only guards off for Django's flush.
+_guards_off = False
+
+
+@pytest.fixture(autouse=True)
+def _review_guards_on(request):
+    """Put the append-only triggers back (outside any test transaction) after a flush took them off."""
+    global _guards_off
+    if _guards_off:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            db_guards.install(connection)
+        _guards_off = False
+
+
+# The data migrations whose rows a transactional test's flush removes (roles, policy v1).
+DATA_MIGRATIONS = [
+    ("inventory.migrations.0002_roles_and_default_policy", ["create_roles", "create_default_policy"]),
+    ("reviews.migrations.0002_append_only_triggers_and_roles", ["grant"]),
+]
+
+
+def rerun_data_migrations() -> None:
+    """Put back what the data migrations created; each step is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    for module_name, functions in DATA_MIGRATIONS:
+        module = importlib.import_module(module_name)
+        for name in functions:
+            getattr(module, name)(apps, None)
+
+
+@pytest.fixture
+def transactional_reviews(transactional_db):
+    """A transactional database for tests that commit review records.
+
+    Django empties every table after a transactional test, with DELETE (SQLite) or TRUNCATE
+    (PostgreSQL). The append-only triggers refuse that, so the guards come off for the flush and
+    go back on before the next test; and the rows the data migrations made are put back first.
+    """
+    global _guards_off
+    rerun_data_migrations()
+    yield
+    db_guards.drop(connection)
+    _guards_off = True

@@ -12,10 +12,12 @@ from reviews.models import ModelReview
 from reviews.verify import verify_chain
 from tests.factories import make_model, record_review as record
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="two concurrent writer connections need PostgreSQL (SQLite serialises all writers); CI runs it there",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="two concurrent writer connections need PostgreSQL (SQLite serialises all writers); CI runs it there",
+    ),
+]
 PER_WRITER = 6
 
 
