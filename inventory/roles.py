@@ -48,7 +48,8 @@ def grant_in_migration(apps, app_label: str, grants: dict[str, list[str]]) -> No
 
     app_config = apps.get_app_config(app_label)
     # create_permissions() skips an app whose models module is unset, as it is during migrations.
-    previous, app_config.models_module = app_config.models_module, app_config.models_module or True
+    previous = getattr(app_config, "models_module", None)
+    app_config.models_module = previous or True
     try:
         create_permissions(app_config, apps=apps, verbosity=0)
     finally:
