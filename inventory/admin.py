@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from inventory import permissions, services
+from inventory import permissions, scheduling, services
 from inventory.forms import ServiceValidatedForm
 from inventory.models import AIModel, ReviewPolicy
 
@@ -127,7 +127,7 @@ class ReviewPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ReviewPolicy, form, change: bool) -> None:
         data = form.cleaned_data
-        policy = services.publish_review_policy(
+        policy = scheduling.publish_review_policy(
             cycles={tier: data[f"{tier}_days"] for tier in ("critical", "high", "medium", "low")},
             effective_date=data["effective_date"],
             approval_reference=data.get("approval_reference", ""),

@@ -16,7 +16,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from inventory.models import AIModel, DataClassification, Environment, ModelType, ReviewPolicy, RiskTier, Status
-from inventory.services import Actor, next_review_date
+from inventory.actors import Actor
+from inventory.scheduling import next_review_date
 
 BATCH_SIZE = 2000
 MAX_COUNT = 1_000_000

@@ -1,4 +1,6 @@
-"""Writes to the inventory. The web console, admin, CLI and (later) API all call these.
+"""Writes to the inventory's models. The web console, admin, CLI and (later) API all call these.
+
+Review policies and schedules are in inventory.scheduling.
 
 Every service takes the acting person and ``today`` explicitly, validates everything before it
 writes, and writes in one transaction, so bad input changes nothing.
@@ -7,16 +9,12 @@ writes, and writes in one transaction, so bad input changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
-from simple_history.utils import bulk_update_with_history
 
 from inventory.models import (
     ALLOWED_TRANSITIONS,
@@ -28,6 +26,10 @@ from inventory.models import (
     RiskTier,
     Status,
 )
+from inventory.actors import Actor, stamp
+from inventory.scheduling import schedule
+
+__all__ = ["Actor"]  # re-exported: every interface names the acting person as services.Actor
 
 # Fields a person may set when adding or editing a model. Review dates, the schedule and the
 # policy link are derived; status changes go through change_status().
@@ -68,54 +70,6 @@ HAS_REVIEWS_MESSAGE = (
     "{name} has been reviewed, and a reviewed model is never deleted: its review history must keep "
     "pointing at it. Decommission it instead (status: decommissioned)."
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is making a change: a user account, or a named operator without one (CLI)."""
-
-    name: str
-    user: AbstractBaseUser | None = None
-
-    @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> Actor:
-        return cls(name=user.get_username(), user=user)
-
-    @classmethod
-    def system(cls, what: str) -> Actor:
-        return cls(name=f"system:{what}")
-
-    @classmethod
-    def os_user(cls) -> Actor:
-        try:
-            return cls(name=f"os:{getpass.getuser()}")
-        except (KeyError, OSError):
-            return cls(name="os:unknown")
-
-
-def _stamp(model: AIModel, actor: Actor, reason: str = "") -> None:
-    # Read by simple-history (user, reason) and by inventory.history (actor name).
-    model._history_user = actor.user
-    model._history_actor = actor.name
-    model._change_reason = reason
-
-
-def next_review_date(
-    *, policy: ReviewPolicy, risk_tier: str, deployment_date: dt.date, last_review_date: dt.date | None
-) -> dt.date:
-    """The next review is one tier cycle after the last review, or after deployment if never reviewed."""
-    base = last_review_date or deployment_date
-    return base + dt.timedelta(days=policy.cycle_days(risk_tier))
-
-
-def _schedule(model: AIModel, policy: ReviewPolicy) -> None:
-    model.review_policy = policy
-    model.next_review_date = next_review_date(
-        policy=policy,
-        risk_tier=model.risk_tier,
-        deployment_date=model.deployment_date,
-        last_review_date=model.last_review_date,
-    )
 
 
 def normalize(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -206,7 +160,7 @@ def prepare_new_model(*, data: Mapping[str, Any], today: dt.date) -> AIModel:
     status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
     model = AIModel(**fields, status=status)
     if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
-        _schedule(model, ReviewPolicy.objects.in_force(on=today))
+        schedule(model, ReviewPolicy.objects.in_force(on=today))
     _check_rules(model, today=today, errors=errors)
     return model
 
@@ -223,7 +177,7 @@ def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], today: dt.dat
     for key, value in fields.items():
         setattr(model, key, value)
     if SCHEDULE_INPUTS & fields.keys() and isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
-        _schedule(model, ReviewPolicy.objects.in_force(on=today))
+        schedule(model, ReviewPolicy.objects.in_force(on=today))
     _check_rules(model, today=today, errors=errors)
     return model
 
@@ -236,7 +190,7 @@ def create_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AI
     deployment date not in the future. The schedule comes from the policy in force today.
     """
     model = prepare_new_model(data=data, today=today)
-    _stamp(model, actor, "created")
+    stamp(model, actor, "created")
     model.save()
     return model
 
@@ -252,7 +206,7 @@ def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, to
     """
     current = _locked(model)
     prepare_changes(model=current, changes=changes, today=today)
-    _stamp(current, actor, "updated")
+    stamp(current, actor, "updated")
     current.save()
     _copy_into(model, current)
     return model
@@ -286,94 +240,8 @@ def delete_model(*, model: AIModel, actor: Actor) -> None:
     model = _locked(model)
     if model.last_review_date is not None:
         raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews")
-    _stamp(model, actor, "deleted")
+    stamp(model, actor, "deleted")
     try:
         model.delete()
     except ProtectedError:
         raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews") from None
-
-
-@transaction.atomic
-def publish_review_policy(
-    *, cycles: Mapping[str, int], effective_date: dt.date, approval_reference: str, actor: Actor, today: dt.date
-) -> ReviewPolicy:
-    """Publish a new policy version. If it is already in force, every schedule follows it now;
-    a future-dated version is applied by apply_review_policy on its effective date."""
-    last = ReviewPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0
-    policy = ReviewPolicy(
-        version=last + 1,
-        effective_date=effective_date,
-        approval_reference=approval_reference.strip(),
-        created_by=actor.name,
-        **{f"{tier}_days": cycles.get(tier) for tier in RiskTier.values},
-    )
-    policy.full_clean(exclude=["version", "created_by"])
-    policy.save()
-    apply_review_policy(actor=actor, today=today)
-    return policy
-
-
-APPLY_BATCH_SIZE = 2000
-POLICY_FIELDS = ["next_review_date", "review_policy"]
-
-
-@transaction.atomic
-def apply_review_policy(*, actor: Actor, today: dt.date) -> int:
-    """Recompute the schedule of every model whose next review date came from a policy version
-    other than the one in force today. Idempotent: a second run changes nothing.
-
-    Returns the number of models rescheduled. Each change is written to the model's history.
-    """
-    policy = ReviewPolicy.objects.in_force(on=today)
-    reason = f"review policy v{policy.version} applied"
-    stale = AIModel.objects.exclude(review_policy=policy).order_by("pk")
-    total = 0
-    batch: list[AIModel] = []
-    for model in stale.iterator(chunk_size=APPLY_BATCH_SIZE):
-        _schedule(model, policy)
-        batch.append(model)
-        if len(batch) >= APPLY_BATCH_SIZE:
-            total += _bulk_save(batch, POLICY_FIELDS, actor, reason)
-            batch = []
-    if batch:
-        total += _bulk_save(batch, POLICY_FIELDS, actor, reason)
-    return total
-
-
-def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: str) -> int:
-    """Save the given fields of many models in batches, with one history row each."""
-    for start in range(0, len(models), APPLY_BATCH_SIZE):
-        batch = models[start : start + APPLY_BATCH_SIZE]
-        bulk_update_with_history(
-            batch,
-            AIModel,
-            fields,
-            batch_size=len(batch),
-            default_user=actor.user,
-            default_change_reason=reason,
-            custom_historical_attrs={"history_actor": actor.name},
-        )
-    return len(models)
-
-
-def schedule_after_review(
-    *, model: AIModel, review_date: dt.date, policy: ReviewPolicy, actor: Actor, reason: str
-) -> AIModel:
-    """Move a model's schedule forward to a satisfactory review on ``review_date``.
-
-    Called by the reviews app inside its own transaction; the model row must already be locked.
-    """
-    model.last_review_date = review_date
-    _schedule(model, policy)
-    _stamp(model, actor, reason)
-    model.save(update_fields=["last_review_date", "next_review_date", "review_policy", "updated_at"])
-    return model
-
-
-def bulk_schedule_after_reviews(
-    *, models: list[AIModel], policy: ReviewPolicy, actor: Actor, reason: str
-) -> int:
-    """schedule_after_review for many models at once (their last_review_date already set)."""
-    for model in models:
-        _schedule(model, policy)
-    return _bulk_save(models, ["last_review_date", *POLICY_FIELDS], actor, reason)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 
-from inventory import services as inventory_services
+from inventory import scheduling
 from inventory.models import AIModel, ReviewPolicy, Status
 from inventory.services import Actor
 from reviews import hashing
@@ -185,7 +185,7 @@ def record_review(
     policy = ReviewPolicy.objects.in_force(on=today)
     moved = _moves_schedule(model, fields["review_date"], fields["outcome"])
     if moved:
-        next_date = inventory_services.next_review_date(
+        next_date = scheduling.next_review_date(
             policy=policy, risk_tier=model.risk_tier, deployment_date=model.deployment_date,
             last_review_date=fields["review_date"],
         )
@@ -198,7 +198,7 @@ def record_review(
     )
     review.save()
     if moved:
-        inventory_services.schedule_after_review(
+        scheduling.schedule_after_review(
             model=model, review_date=fields["review_date"], policy=policy, actor=actor,
             reason=f"review recorded ({fields['outcome']})",
         )
@@ -253,7 +253,7 @@ def append_reviews(
         moves = _moves_schedule(model, fields["review_date"], fields["outcome"])
         next_date = model.next_review_date
         if moves:
-            next_date = inventory_services.next_review_date(
+            next_date = scheduling.next_review_date(
                 policy=policy, risk_tier=model.risk_tier, deployment_date=model.deployment_date,
                 last_review_date=fields["review_date"],
             )
@@ -270,7 +270,7 @@ def append_reviews(
             model.next_review_date = next_date
             moved[model.pk] = model
     ModelReview.objects.bulk_create(records, batch_size=INSERT_BATCH_SIZE)
-    inventory_services.bulk_schedule_after_reviews(
+    scheduling.bulk_schedule_after_reviews(
         models=list(moved.values()), policy=policy, actor=actor, reason="historical reviews imported"
     )
     return records

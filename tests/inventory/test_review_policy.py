@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from inventory import services
+from inventory import scheduling, services
 from inventory.models import AIModel, ReviewPolicy
 from tests.factories import make_model
 
@@ -16,7 +16,7 @@ CYCLES_V2 = {"critical": 45, "high": 120, "medium": 180, "low": 365}
 
 
 def publish(today, effective_date, cycles=CYCLES_V2):
-    return services.publish_review_policy(
+    return scheduling.publish_review_policy(
         cycles=cycles, effective_date=effective_date, approval_reference="MRC 2026-11", actor=ACTOR, today=today
     )
 
@@ -45,10 +45,10 @@ def test_a_future_policy_applies_on_its_effective_date(today):
     publish(today, dt.date(2026, 12, 1))
     model.refresh_from_db()
     assert model.next_review_date == dt.date(2026, 12, 1)  # still v1
-    assert services.apply_review_policy(actor=ACTOR, today=dt.date(2026, 12, 1)) == 1
+    assert scheduling.apply_review_policy(actor=ACTOR, today=dt.date(2026, 12, 1)) == 1
     model.refresh_from_db()
     assert model.next_review_date == dt.date(2026, 12, 16)
-    assert services.apply_review_policy(actor=ACTOR, today=dt.date(2026, 12, 1)) == 0
+    assert scheduling.apply_review_policy(actor=ACTOR, today=dt.date(2026, 12, 1)) == 0
 
 
 def test_applying_a_policy_writes_in_batches_not_per_model(today, django_assert_max_num_queries):
@@ -60,7 +60,7 @@ def test_applying_a_policy_writes_in_batches_not_per_model(today, django_assert_
     )
     # in force + chunked read + one bulk update + one bulk history insert (+ savepoint)
     with django_assert_max_num_queries(8):
-        assert services.apply_review_policy(actor=ACTOR, today=today) == 30
+        assert scheduling.apply_review_policy(actor=ACTOR, today=today) == 30
     assert set(AIModel.objects.values_list("review_policy", flat=True)) == {policy.pk}
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from inventory import services
+from inventory import scheduling
+from inventory.actors import Actor
 from inventory.models import AIModel, ReviewPolicy
 
 
@@ -24,5 +25,5 @@ class Command(BaseCommand):
             count = AIModel.objects.exclude(review_policy=policy).count()
             self.stdout.write(f"{count} model(s) would be rescheduled under policy v{policy.version}.")
             return
-        count = services.apply_review_policy(actor=services.Actor.system("apply_review_policy"), today=today)
+        count = scheduling.apply_review_policy(actor=Actor.system("apply_review_policy"), today=today)
         self.stdout.write(self.style.SUCCESS(f"Rescheduled {count} model(s) under policy v{policy.version}."))

@@ -1,0 +1,122 @@
+"""Review policy and schedules: when each model is next due, and keeping that true.
+
+The next review date is derived, never typed: one policy cycle after the last review, or after
+deployment when never reviewed. It is recomputed when the risk tier, the deployment date, a
+review or the policy in force changes, and each model records the policy version behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from inventory.actors import Actor, stamp
+from inventory.models import AIModel, ReviewPolicy, RiskTier
+
+
+def next_review_date(
+    *, policy: ReviewPolicy, risk_tier: str, deployment_date: dt.date, last_review_date: dt.date | None
+) -> dt.date:
+    """The next review is one tier cycle after the last review, or after deployment if never reviewed."""
+    base = last_review_date or deployment_date
+    return base + dt.timedelta(days=policy.cycle_days(risk_tier))
+
+
+def schedule(model: AIModel, policy: ReviewPolicy) -> None:
+    """Set a model's next review date (and its policy link) from ``policy``, in memory."""
+    model.review_policy = policy
+    model.next_review_date = next_review_date(
+        policy=policy,
+        risk_tier=model.risk_tier,
+        deployment_date=model.deployment_date,
+        last_review_date=model.last_review_date,
+    )
+
+
+@transaction.atomic
+def publish_review_policy(
+    *, cycles: Mapping[str, int], effective_date: dt.date, approval_reference: str, actor: Actor, today: dt.date
+) -> ReviewPolicy:
+    """Publish a new policy version. If it is already in force, every schedule follows it now;
+    a future-dated version is applied by apply_review_policy on its effective date."""
+    last = ReviewPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    policy = ReviewPolicy(
+        version=last + 1,
+        effective_date=effective_date,
+        approval_reference=approval_reference.strip(),
+        created_by=actor.name,
+        **{f"{tier}_days": cycles.get(tier) for tier in RiskTier.values},
+    )
+    policy.full_clean(exclude=["version", "created_by"])
+    policy.save()
+    apply_review_policy(actor=actor, today=today)
+    return policy
+
+
+APPLY_BATCH_SIZE = 2000
+POLICY_FIELDS = ["next_review_date", "review_policy"]
+
+
+@transaction.atomic
+def apply_review_policy(*, actor: Actor, today: dt.date) -> int:
+    """Recompute the schedule of every model whose next review date came from a policy version
+    other than the one in force today. Idempotent: a second run changes nothing.
+
+    Returns the number of models rescheduled. Each change is written to the model's history.
+    """
+    policy = ReviewPolicy.objects.in_force(on=today)
+    reason = f"review policy v{policy.version} applied"
+    stale = AIModel.objects.exclude(review_policy=policy).order_by("pk")
+    total = 0
+    batch: list[AIModel] = []
+    for model in stale.iterator(chunk_size=APPLY_BATCH_SIZE):
+        schedule(model, policy)
+        batch.append(model)
+        if len(batch) >= APPLY_BATCH_SIZE:
+            total += _bulk_save(batch, POLICY_FIELDS, actor, reason)
+            batch = []
+    if batch:
+        total += _bulk_save(batch, POLICY_FIELDS, actor, reason)
+    return total
+
+
+def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: str) -> int:
+    """Save the given fields of many models in batches, with one history row each."""
+    for start in range(0, len(models), APPLY_BATCH_SIZE):
+        batch = models[start : start + APPLY_BATCH_SIZE]
+        bulk_update_with_history(
+            batch,
+            AIModel,
+            fields,
+            batch_size=len(batch),
+            default_user=actor.user,
+            default_change_reason=reason,
+            custom_historical_attrs={"history_actor": actor.name},
+        )
+    return len(models)
+
+
+def schedule_after_review(
+    *, model: AIModel, review_date: dt.date, policy: ReviewPolicy, actor: Actor, reason: str
+) -> AIModel:
+    """Move a model's schedule forward to a satisfactory review on ``review_date``.
+
+    Called by the reviews app inside its own transaction; the model row must already be locked.
+    """
+    model.last_review_date = review_date
+    schedule(model, policy)
+    stamp(model, actor, reason)
+    model.save(update_fields=["last_review_date", "next_review_date", "review_policy", "updated_at"])
+    return model
+
+
+def bulk_schedule_after_reviews(
+    *, models: list[AIModel], policy: ReviewPolicy, actor: Actor, reason: str
+) -> int:
+    """schedule_after_review for many models at once (their last_review_date already set)."""
+    for model in models:
+        schedule(model, policy)
+    return _bulk_save(models, ["last_review_date", *POLICY_FIELDS], actor, reason)
