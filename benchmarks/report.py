@@ -68,6 +68,9 @@ def footer(rows: list[dict]) -> str:
         grouped.setdefault((row["database"], row["size"], row["error"]), []).append(row["operation"])
     for (database, size, error), operations in grouped.items():
         lines.append(f"ERROR: {', '.join(operations)} ({database}, {size:,}): {error}")
+    for row in rows:
+        if row.get("note"):
+            lines.append(f"NOTE: {row['operation']} ({row['database']}, {row['size']:,}): {row['note']}")
     measured = len(rows) - len(errors)
     lines.append(
         f"{measured - len(misses)} of {measured} measured row(s) met their target; "

@@ -77,6 +77,7 @@ def measure(op: Operation, ctx: Context, repeat: int) -> dict:
             result["queries"] = op.query_probe(ctx)
         if op.after is not None:
             op.after(ctx)
+        result["note"] = ctx.notes.get(op.name)
     except Exception as exc:  # one failing operation must not hide the others' figures
         result["error"] = f"{type(exc).__name__}: {exc}"
         log(ctx, f"{op.name}: ERROR {result['error']}")

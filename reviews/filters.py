@@ -3,11 +3,16 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from django.db.models import QuerySet
+
+from inventory.models import AIModel
 from reviews.models import ModelReview, Outcome
 
 
 class ModelReviewFilterSet(django_filters.FilterSet):
-    model = django_filters.CharFilter(field_name="model_name", lookup_expr="icontains", label="Model")
+    model = django_filters.CharFilter(method="filter_model_name", label="Model")
+    # One model's whole trail (the link on its page); not shown as a form field.
+    model_id = django_filters.NumberFilter(field_name="model_id", widget=forms.HiddenInput)
     reviewer = django_filters.CharFilter(field_name="reviewer", lookup_expr="icontains", label="Reviewer")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label="Outcome")
     date_from = django_filters.DateFilter(
@@ -22,3 +27,11 @@ class ModelReviewFilterSet(django_filters.FilterSet):
     class Meta:
         model = ModelReview
         fields: list[str] = []
+
+    def filter_model_name(self, queryset: QuerySet[ModelReview], name: str, value: str) -> QuerySet[ModelReview]:
+        # Match names in the inventory (100,000 rows), then use the review table's model index,
+        # rather than scanning a million review rows for the text.
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(model_id__in=AIModel.objects.filter(model_name__icontains=value).values("pk"))

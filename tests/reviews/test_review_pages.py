@@ -192,3 +192,14 @@ def test_decommissioned_models_offer_no_review_form(client, bob, today):
     assert "decommissioned" in response.content.decode()
     assert not ModelReview.objects.exists()
     assert AIModel.objects.get(pk=model.pk).last_review_date is None
+
+
+def test_the_trail_of_one_model_is_exact(client, erin, today):
+    fraud, fraud_beta = make_model(model_name="fraud"), make_model(model_name="fraud-beta")
+    record(fraud)
+    record(fraud_beta)
+    client.force_login(erin)
+    response = client.get(reverse("reviews:trail"), {"model_id": fraud.pk})
+    assert [r.model_name for r in response.context["reviews"]] == ["fraud"]
+    assert [r.model_name for r in client.get(reverse("reviews:trail"), {"model": "FRAUD"}).context["reviews"]] == [
+        "fraud-beta", "fraud"]

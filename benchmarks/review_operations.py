@@ -1,0 +1,139 @@
+"""Benchmark rows for the review audit trail: recording, batch history, verification.
+
+At each inventory size the chain grows to ``REVIEWS_PER_MODEL`` reviews per model, so 100,000
+models carry 1,000,000 review records, the scale the targets are set for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import tempfile
+
+from benchmarks.operations import PAGE_TARGET, Action, BenchmarkError, Context, Operation, Target, middle_model_pk
+
+REVIEWS_PER_MODEL = 10
+HISTORY_BATCH = 100_000
+OUTCOMES = ["passed", "passed", "passed", "warning", "failed"]
+
+
+def _history_rows(ctx: Context, count: int, *, salt: int):
+    """``count`` past reviews spread over the inventory, the same for the same seed."""
+    from inventory.models import AIModel
+    from reviews.services import BatchRow, ReviewInput
+
+    models = list(AIModel.objects.order_by("pk").values_list("model_name", "deployment_date"))
+    rng = random.Random(ctx.seed * 1000 + salt)
+    rows = []
+    for index in range(count):
+        name, deployed = models[index % len(models)]
+        span = max((ctx.today - deployed).days, 0)
+        rows.append(
+            BatchRow(
+                model_name=name,
+                entry=ReviewInput(
+                    review_date=deployed + dt.timedelta(days=rng.randint(0, span)),
+                    outcome=rng.choice(OUTCOMES),
+                    reviewer=f"Historic reviewer {rng.randint(1, 40)}",
+                    notes="Imported from the model risk spreadsheet.",
+                ),
+            )
+        )
+    return rows
+
+
+def _append(ctx: Context, rows) -> None:
+    from django.utils import timezone
+
+    from inventory.services import Actor
+    from reviews.services import append_reviews
+
+    append_reviews(rows=rows, actor=Actor.system("benchmark"), today=ctx.today, now=timezone.now())
+
+
+def _append_batch(ctx: Context) -> Action:
+    rows = _history_rows(ctx, min(HISTORY_BATCH, ctx.size * REVIEWS_PER_MODEL), salt=0)
+    return lambda: _append(ctx, rows)
+
+
+def _record_one(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    client = ctx.admin_client()
+    url = reverse("reviews:record", args=[middle_model_pk()])
+    form = {"review_date": ctx.today.isoformat(), "outcome": "passed", "reviewer": "Jane Smith (Model Risk)",
+            "performed_by_me": "on", "notes": "Periodic review.", "corrects": ""}
+
+    def record() -> None:
+        response = client.post(url, form)
+        if response.status_code != 302:
+            raise BenchmarkError(f"POST {url} answered {response.status_code}, not a redirect to the record")
+
+    return record
+
+
+def _grow_chain(ctx: Context) -> None:
+    """Append past reviews (untimed) until the chain holds REVIEWS_PER_MODEL per model."""
+    from reviews.models import ModelReview
+
+    wanted = ctx.size * REVIEWS_PER_MODEL
+    salt = 1
+    while (have := ModelReview.objects.count()) < wanted:
+        _append(ctx, _history_rows(ctx, min(HISTORY_BATCH, wanted - have), salt=salt))
+        salt += 1
+
+
+def _verify_process(ctx: Context) -> Action:
+    _grow_chain(ctx)
+
+    def verify() -> None:
+        with tempfile.TemporaryFile() as out:
+            child = subprocess.Popen([ctx.mltrack, "verify"], env=ctx.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+            _, status, usage = os.wait4(child.pid, 0)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            text = out.read().decode(errors="replace").strip()
+        if child.returncode != 0 or not text.startswith("OK:"):
+            raise BenchmarkError(f"mltrack verify exited with {child.returncode}: {text[-300:]}")
+        # ru_maxrss is in KiB on Linux: the verifier's own peak, which must not grow with the chain.
+        records = text.split(" review records")[0].removeprefix("OK: ")
+        ctx.notes["mltrack verify (process)"] = f"{records} records verified; peak memory {usage.ru_maxrss / 1024:,.0f} MiB"
+
+    return verify
+
+
+def _trail_page(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(reverse("reviews:trail"))
+
+
+def _trail_page_for_model(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(f"{reverse('reviews:trail')}?model_id={middle_model_pk()}&outcome=passed")
+
+
+def _reviewed_model_page(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(reverse("inventory:detail", args=[middle_model_pk()]))
+
+
+REVIEW_OPERATIONS = [
+    Operation(
+        "append historical reviews (batch)",
+        _append_batch,
+        Target(max_ms=60_000),
+        once=True,
+        count_queries=False,
+    ),
+    Operation("record one review (POST)", _record_one, Target(max_ms=50, max_queries=20)),
+    Operation("mltrack verify (process)", _verify_process, Target(max_ms=20_000), once=True, count_queries=False),
+    # The pages below run on the full chain (REVIEWS_PER_MODEL per model) that verify built.
+    Operation("audit trail page", _trail_page, PAGE_TARGET),
+    Operation("audit trail page (one model, passed)", _trail_page_for_model, PAGE_TARGET),
+    Operation("model detail page (with reviews)", _reviewed_model_page, PAGE_TARGET),
+]
