@@ -7,13 +7,15 @@ models carry 1,000,000 review records, the scale the targets are set for.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import json
 import random
 import subprocess
-import tempfile
+import sys
+from pathlib import Path
 
 from benchmarks.operations import PAGE_TARGET, Action, BenchmarkError, Context, Operation, Target, middle_model_pk
 
+ROOT = Path(__file__).resolve().parent.parent
 REVIEWS_PER_MODEL = 10
 HISTORY_BATCH = 100_000
 OUTCOMES = ["passed", "passed", "passed", "warning", "failed"]
@@ -89,17 +91,22 @@ def _verify_process(ctx: Context) -> Action:
     _grow_chain(ctx)
 
     def verify() -> None:
-        with tempfile.TemporaryFile() as out:
-            child = subprocess.Popen([ctx.mltrack, "verify"], env=ctx.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
-            _, status, usage = os.wait4(child.pid, 0)
-            child.returncode = os.waitstatus_to_exitcode(status)
-            out.seek(0)
-            text = out.read().decode(errors="replace").strip()
-        if child.returncode != 0 or not text.startswith("OK:"):
-            raise BenchmarkError(f"mltrack verify exited with {child.returncode}: {text[-300:]}")
-        # ru_maxrss is in KiB on Linux: the verifier's own peak, which must not grow with the chain.
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.peak", ctx.mltrack, "verify"],
+            env=ctx.env, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=ROOT,
+        )
+        try:
+            report = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            raise BenchmarkError(f"could not run mltrack verify: {(done.stdout + done.stderr)[-300:]}") from None
+        text = report["output"]
+        if report["returncode"] != 0 or not text.startswith("OK:"):
+            raise BenchmarkError(f"mltrack verify exited with {report['returncode']}: {text[-300:]}")
         records = text.split(" review records")[0].removeprefix("OK: ")
-        ctx.notes["mltrack verify (process)"] = f"{records} records verified; peak memory {usage.ru_maxrss / 1024:,.0f} MiB"
+        # The verifier's own peak: records stream in chunks, so it must not grow with the chain.
+        ctx.notes["mltrack verify (process)"] = (
+            f"{records} records verified; peak memory {report['max_rss_kib'] / 1024:,.0f} MiB"
+        )
 
     return verify
 
