@@ -218,6 +218,17 @@ class AIModel(models.Model):
         help_text="The policy version that produced next_review_date.",
     )
 
+    # SHA-256 of the definition fields (docs/audit-trail.md), kept current by save() so that
+    # "changed since its last review" is a column comparison across the whole inventory.
+    state_hash = models.CharField(max_length=64, editable=False, default="")
+    status_changed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When the model last entered its current status."
+    )
+    # The most recent review record of any outcome (written by the reviews app; empty = never).
+    latest_review_on = models.DateField(null=True, blank=True, editable=False)
+    latest_review_outcome = models.CharField(max_length=10, blank=True, default="", editable=False)
+    latest_review_state_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -283,8 +294,21 @@ class AIModel(models.Model):
     def __str__(self) -> str:
         return self.model_name
 
+    def save(self, *args, **kwargs):
+        # A self-contained derived value: the hash of this row's own definition fields.
+        self.state_hash = self.compute_state_hash()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "state_hash" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "state_hash"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("inventory:detail", args=[self.pk])
+
+    def compute_state_hash(self) -> str:
+        from inventory.hashing import model_state_hash
+
+        return model_state_hash(self.definition())
 
     def validate_constraints(self, exclude=None) -> None:
         # The case-insensitive name constraint is a functional index, so Django reports it as a

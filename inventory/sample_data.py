@@ -151,6 +151,10 @@ def build_models(*, count: int, seed: int, today: dt.date, policy: ReviewPolicy,
         deployed, last_review = _schedule_state(rng, policy.cycle_days(tier), today)
         environment = rng.choices(list(Environment), weights=[60, 20, 20])[0]
         status = rng.choices(list(Status), weights=[86, 9, 5])[0]
+        # Retired or deprecated some time after deployment; active since deployment.
+        status_changed_on = deployed if status == Status.ACTIVE else deployed + dt.timedelta(
+            days=rng.randint(0, max((today - deployed).days, 0))
+        )
         classification = rng.choices(["", *DataClassification], weights=[6, 10, 34, 30, 20])[0]
         business_line = rng.choice(BUSINESS_LINES)
         models.append(
@@ -175,8 +179,11 @@ def build_models(*, count: int, seed: int, today: dt.date, policy: ReviewPolicy,
                     policy=policy, risk_tier=tier, deployment_date=deployed, last_review_date=last_review
                 ),
                 review_policy=policy,
+                status_changed_on=status_changed_on,
             )
         )
+        # bulk_create skips save(), which keeps this hash current for single saves.
+        models[-1].state_hash = models[-1].compute_state_hash()
     return models
 
 

@@ -99,24 +99,33 @@ def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: s
     return len(models)
 
 
-def schedule_after_review(
-    *, model: AIModel, review_date: dt.date, policy: ReviewPolicy, actor: Actor, reason: str
-) -> AIModel:
-    """Move a model's schedule forward to a satisfactory review on ``review_date``.
+REVIEW_FIELDS = ["latest_review_on", "latest_review_outcome", "latest_review_state_hash"]
 
-    Called by the reviews app inside its own transaction; the model row must already be locked.
+
+def note_review(
+    *, model: AIModel, review_date: dt.date, outcome: str, reviewed_state_hash: str,
+    moves_schedule: bool, policy: ReviewPolicy,
+) -> None:
+    """Apply a review just recorded to a model, in memory (the reviews app saves it).
+
+    The latest review (by date, of any outcome) is remembered for compliance checks; a review
+    that ``moves_schedule`` becomes the last review date, and the next review follows ``policy``.
     """
-    model.last_review_date = review_date
-    schedule(model, policy)
-    stamp(model, actor, reason)
-    model.save(update_fields=["last_review_date", "next_review_date", "review_policy", "updated_at"])
-    return model
-
-
-def bulk_schedule_after_reviews(
-    *, models: list[AIModel], policy: ReviewPolicy, actor: Actor, reason: str
-) -> int:
-    """schedule_after_review for many models at once (their last_review_date already set)."""
-    for model in models:
+    if model.latest_review_on is None or review_date >= model.latest_review_on:
+        model.latest_review_on = review_date
+        model.latest_review_outcome = outcome
+        model.latest_review_state_hash = reviewed_state_hash
+    if moves_schedule:
+        model.last_review_date = review_date
         schedule(model, policy)
-    return _bulk_save(models, ["last_review_date", *POLICY_FIELDS], actor, reason)
+
+
+def save_after_review(*, model: AIModel, actor: Actor, reason: str) -> None:
+    """Save what note_review changed, with a history entry. The row must already be locked."""
+    stamp(model, actor, reason)
+    model.save(update_fields=["last_review_date", *POLICY_FIELDS, *REVIEW_FIELDS, "updated_at"])
+
+
+def bulk_save_after_reviews(*, models: list[AIModel], actor: Actor, reason: str) -> int:
+    """save_after_review for many models at once, in batches."""
+    return _bulk_save(models, ["last_review_date", *POLICY_FIELDS, *REVIEW_FIELDS], actor, reason)

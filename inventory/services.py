@@ -158,7 +158,7 @@ def prepare_new_model(*, data: Mapping[str, Any], today: dt.date) -> AIModel:
     """Build and validate a new model without saving it (raises ValidationError by field)."""
     fields, errors = _normalize(data)
     status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
-    model = AIModel(**fields, status=status)
+    model = AIModel(**fields, status=status, status_changed_on=today)
     if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
         schedule(model, ReviewPolicy.objects.in_force(on=today))
     _check_rules(model, today=today, errors=errors)
@@ -174,6 +174,9 @@ def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], today: dt.dat
         except ValidationError as exc:
             errors.update(exc.message_dict)
             del fields["status"]
+        else:
+            if fields["status"] != model.status:
+                model.status_changed_on = today
     for key, value in fields.items():
         setattr(model, key, value)
     if SCHEDULE_INPUTS & fields.keys() and isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:

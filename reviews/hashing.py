@@ -1,21 +1,20 @@
-"""The audit trail's hashes, exactly as docs/audit-trail.md specifies them.
+"""The review chain's hash, exactly as docs/audit-trail.md specifies it.
 
-Both hashes are SHA-256 over a canonical JSON text: keys sorted, no whitespace, UTF-8, every
-value a string (dates as YYYY-MM-DD, timestamps as UTC with microseconds and a trailing Z, empty
-optional values as ""). An examiner can recompute either with a few lines of Python or with
-``jq -cSj`` and ``sha256sum``. Changing anything here breaks every existing chain: don't.
+SHA-256 over the canonical JSON of inventory.hashing (which also defines the model state hash).
+An examiner can recompute either with a few lines of Python or with ``jq -cSj`` and
+``sha256sum``. Changing anything here breaks every existing chain: don't.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import uuid
 from collections.abc import Mapping, Sequence
-from json.encoder import encode_basestring
 from typing import Any
 
-from inventory.models import DEFINITION_FIELDS
+# The canonical form and the state hash belong to the inventory; the chain reuses them.
+from inventory.hashing import CanonicalForm, as_text, canonical_json, model_state_hash, sha256_hex
+
+__all__ = ["CHAIN_FIELDS", "GENESIS_HASH", "as_text", "canonical_json", "chain_hash", "chain_hash_of_values",
+           "model_state_hash"]
 
 GENESIS_HASH = "0" * 64
 
@@ -41,70 +40,7 @@ CHAIN_FIELDS: tuple[str, ...] = (
 )
 
 
-def _timestamp_text(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError("timestamps in hashed records must be timezone-aware")
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-# By exact type: verification turns millions of values into text, so no isinstance chain.
-_TEXT_BY_TYPE = {
-    str: lambda value: value,
-    type(None): lambda value: "",
-    int: str,
-    uuid.UUID: str,
-    dt.date: dt.date.isoformat,
-    dt.datetime: _timestamp_text,
-}
-
-
-def as_text(value: Any) -> str:
-    """The one way a value becomes text in a hashed document."""
-    convert = _TEXT_BY_TYPE.get(type(value))
-    if convert is None:
-        raise TypeError(f"no canonical text form for {type(value).__name__}")
-    return convert(value)
-
-
-class CanonicalForm:
-    """Canonical JSON for documents with a fixed set of keys, given their values in that order.
-
-    Writes exactly what ``json.dumps(doc, sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False)`` writes for the all-string document, without building a dict or an
-    encoder per record (verification does this a million times).
-    """
-
-    def __init__(self, keys: Sequence[str]) -> None:
-        self.keys = tuple(keys)
-        self._order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
-        self._prefixes = [("{" if n == 0 else ",") + encode_basestring(self.keys[i]) + ":" for n, i in enumerate(self._order)]
-
-    def encode(self, values: Sequence[Any]) -> bytes:
-        parts = []
-        for prefix, index in zip(self._prefixes, self._order):
-            value = values[index]
-            convert = _TEXT_BY_TYPE.get(type(value)) or as_text
-            parts.append(prefix)
-            parts.append(encode_basestring(convert(value)))
-        parts.append("}")
-        return "".join(parts).encode("utf-8")
-
-
-def canonical_json(document: Mapping[str, Any]) -> bytes:
-    return CanonicalForm(list(document)).encode(list(document.values()))
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-STATE_FORM = CanonicalForm(DEFINITION_FIELDS)
 CHAIN_FORM = CanonicalForm(CHAIN_FIELDS)
-
-
-def model_state_hash(definition: Mapping[str, Any]) -> str:
-    """SHA-256 of a model's definition fields (the fourteen of docs/audit-trail.md)."""
-    return sha256_hex(STATE_FORM.encode([definition[field] for field in DEFINITION_FIELDS]))
 
 
 def chain_hash(record: Mapping[str, Any]) -> str:

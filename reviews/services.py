@@ -197,11 +197,11 @@ def record_review(
         sequence=sequence + 1, previous_hash=previous_hash, actor=actor, now=now,
     )
     review.save()
-    if moved:
-        scheduling.schedule_after_review(
-            model=model, review_date=fields["review_date"], policy=policy, actor=actor,
-            reason=f"review recorded ({fields['outcome']})",
-        )
+    scheduling.note_review(
+        model=model, review_date=review.review_date, outcome=review.outcome,
+        reviewed_state_hash=review.model_state_hash, moves_schedule=moved, policy=policy,
+    )
+    scheduling.save_after_review(model=model, actor=actor, reason=f"review recorded ({fields['outcome']})")
     return RecordedReview(review=review, schedule_moved=moved)
 
 
@@ -248,7 +248,7 @@ def append_reviews(
     policy = ReviewPolicy.objects.in_force(on=today)
     sequence, previous_hash = chain_head()
     records: list[ModelReview] = []
-    moved: dict[int, AIModel] = {}
+    touched: dict[int, AIModel] = {}
     for model, fields in cleaned:
         moves = _moves_schedule(model, fields["review_date"], fields["outcome"])
         next_date = model.next_review_date
@@ -265,14 +265,13 @@ def append_reviews(
         )
         previous_hash = record.chain_hash
         records.append(record)
-        if moves:
-            model.last_review_date = fields["review_date"]
-            model.next_review_date = next_date
-            moved[model.pk] = model
+        scheduling.note_review(
+            model=model, review_date=record.review_date, outcome=record.outcome,
+            reviewed_state_hash=record.model_state_hash, moves_schedule=moves, policy=policy,
+        )
+        touched[model.pk] = model
     ModelReview.objects.bulk_create(records, batch_size=INSERT_BATCH_SIZE)
-    scheduling.bulk_schedule_after_reviews(
-        models=list(moved.values()), policy=policy, actor=actor, reason="historical reviews imported"
-    )
+    scheduling.bulk_save_after_reviews(models=list(touched.values()), actor=actor, reason="historical reviews imported")
     return records
 
 

@@ -243,3 +243,24 @@ def test_an_update_from_a_stale_copy_keeps_review_dates_written_since(today):
     assert (fresh.vendor, fresh.last_review_date, fresh.next_review_date) == ("Anthropic", dt.date(2026, 11, 1), dt.date(2027, 1, 30))
     assert stale.last_review_date == dt.date(2026, 11, 1)  # the caller's copy is brought up to date
     assert fresh.history.latest("history_date").last_review_date == dt.date(2026, 11, 1)
+
+
+def test_the_state_hash_follows_the_definition_and_nothing_else(today):
+    from inventory.hashing import model_state_hash
+
+    model = make_model()
+    first = model.state_hash
+    assert first == model_state_hash(model.definition())
+    services.update_model(model=model, changes={"notes": "not part of the definition"}, actor=ACTOR, today=today)
+    assert AIModel.objects.get(pk=model.pk).state_hash == first
+    services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=ACTOR, today=today)
+    assert AIModel.objects.get(pk=model.pk).state_hash == model_state_hash(model.definition()) != first
+
+
+def test_the_status_date_records_when_the_status_last_changed(today):
+    model = make_model(today=dt.date(2026, 7, 1), deployment_date=dt.date(2026, 6, 1))
+    assert model.status_changed_on == dt.date(2026, 7, 1)
+    services.update_model(model=model, changes={"vendor": "X"}, actor=ACTOR, today=today)
+    assert AIModel.objects.get(pk=model.pk).status_changed_on == dt.date(2026, 7, 1)
+    services.change_status(model=model, status="deprecated", actor=ACTOR, today=today)
+    assert AIModel.objects.get(pk=model.pk).status_changed_on == today

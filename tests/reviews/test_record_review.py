@@ -123,3 +123,26 @@ def test_a_linked_user_names_the_reviewer_when_no_name_is_given(today, bob):
         actor=ACTOR, today=today, now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC),
     ).review
     assert review.reviewer == "bob"
+
+
+def test_the_model_remembers_its_latest_review_of_any_outcome(today):
+    model = make_model(deployment_date=dt.date(2026, 1, 1))
+    record(model, review_date=dt.date(2026, 10, 1), outcome="passed")
+    record(model, review_date=dt.date(2026, 11, 1), outcome="failed")
+    record(model, review_date=dt.date(2026, 5, 1), outcome="warning")  # back-dated: history only
+    model.refresh_from_db()
+    assert (model.latest_review_on, model.latest_review_outcome) == (dt.date(2026, 11, 1), "failed")
+    assert model.latest_review_state_hash == model.state_hash
+    assert model.last_review_date == dt.date(2026, 10, 1)
+
+
+def test_a_batch_leaves_each_model_with_its_latest_review(today):
+    from reviews.services import BatchRow, append_reviews
+
+    model = make_model(deployment_date=dt.date(2025, 1, 1))
+    rows = [BatchRow(model_name=model.model_name, entry=ReviewInput(review_date=d, outcome=o, reviewer="H"))
+            for d, o in ((dt.date(2026, 3, 1), "failed"), (dt.date(2025, 6, 1), "passed"))]
+    append_reviews(rows=rows, actor=ACTOR, today=today, now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
+    model.refresh_from_db()
+    assert (model.latest_review_on, model.latest_review_outcome, model.last_review_date) == (
+        dt.date(2026, 3, 1), "failed", dt.date(2025, 6, 1))
