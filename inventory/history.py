@@ -99,6 +99,18 @@ def field_changes(snapshots: list[Any], model: type[models.Model], *, labels: bo
     return entries
 
 
+def snapshots_of(model: models.Model) -> list[Any]:
+    """The model's history snapshots, oldest first, read once per model object.
+
+    The model page shows the history and its panels (drift since the last review) look into the
+    same snapshots; keeping them on the instance saves the second read.
+    """
+    cached = getattr(model, "_history_snapshots", None)
+    if cached is None:
+        cached = model._history_snapshots = list(model.history.order_by("history_date", "history_id"))
+    return cached
+
+
 def model_history(model: models.Model, *, labels: bool = True) -> list[HistoryEntry]:
     """The whole change history of one inventory model, newest first, in three queries.
 
@@ -108,7 +120,7 @@ def model_history(model: models.Model, *, labels: bool = True) -> list[HistoryEn
 
     from inventory.models import ReviewPolicy
 
-    snapshots = list(model.history.order_by("history_date", "history_id"))
+    snapshots = snapshots_of(model)
     owner_ids = {s.owner_id for s in snapshots if s.owner_id is not None}
     policy_ids = {s.review_policy_id for s in snapshots}
     owners = dict(get_user_model().objects.filter(pk__in=owner_ids).values_list("pk", "username")) if owner_ids else {}

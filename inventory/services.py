@@ -222,6 +222,8 @@ def _locked(model: AIModel) -> AIModel:
 def _copy_into(target: AIModel, source: AIModel) -> None:
     for field in AIModel._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
+    # History read before the change is stale now.
+    target.__dict__.pop("_history_snapshots", None)
     # Cached related objects (policy, owner) may be stale now; Django reloads them on access.
     for name in ("review_policy", "owner"):
         field = AIModel._meta.get_field(name)

@@ -13,20 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from inventory import cli as inventory_cli
+from inventory.cli.common import EXIT_FAILED, EXIT_USAGE, CLIError, installed_version
 from reviews import cli as reviews_cli
-from inventory.cli.common import EXIT_FAILED, EXIT_USAGE, CLIError
+from reviews import cli_compliance
 
-FALLBACK_VERSION = "0.1.0"
 INTERRUPTED_EXIT = 130
-
-
-def installed_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mltrack")
-    except PackageNotFoundError:
-        return FALLBACK_VERSION
 
 
 class VersionAction(argparse.Action):
@@ -58,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     inventory_cli.register(subparsers)
     reviews_cli.register(subparsers)
+    cli_compliance.register(subparsers)
     return parser
 
 

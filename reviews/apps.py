@@ -9,6 +9,9 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from inventory import panels
+        from reviews.compliance_views import compliance_panel
         from reviews.views import review_panel
 
+        # Panels render in registration order: the verdict first, then the reviews behind it.
+        panels.register(compliance_panel)
         panels.register(review_panel)

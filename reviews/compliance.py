@@ -15,14 +15,14 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
-from inventory.models import AIModel, DataClassification, Environment, ReviewPolicy, RiskTier, Status
+from inventory.models import AIModel, DataClassification, Environment, RiskTier, Status
 
 RULESET_VERSION = "2026.11.1"
 # Days a deprecated model may stay in production before it is a violation.
@@ -395,14 +395,20 @@ class Evaluation:
             for _, name, pk, tier, status, mask in self.failing_rows
         ]
 
-    def passing(self) -> Iterator[ModelResult]:
-        """The passing models, by name, streamed (one more query, only when asked for)."""
+    def passing(self, *, start: int = 0, stop: int | None = None) -> Iterator[ModelResult]:
+        """The passing models, by name, streamed (one more query, only when asked for).
+        ``start``/``stop`` take a slice of them in the database, for a page of a listing."""
         rows = (
             self.passing_queryset.order_by("model_name", "pk")
             .values_list("pk", "model_name", "risk_tier", "status")
-        )
+        )[start:stop]
         for pk, name, tier, status in rows.iterator(chunk_size=5000):
             yield ModelResult(pk, name, tier, status)
+
+    def load_messages(self, results: Iterable[ModelResult]) -> None:
+        """Read the facts behind these results' messages (a page of them) in one query, rather than
+        every failing model's: a listing shows fifty, the inventory may fail by the ten thousand."""
+        self.facts.preload([result.model_id for result in results if not result.passed])
 
     def results(self) -> Iterator[ModelResult]:
         """Every evaluated model, failing ones first (most severe first), then passing ones by name."""
@@ -439,12 +445,20 @@ def _violation_mask(rules: tuple[Rule, ...], today: dt.date) -> ExpressionWrappe
     return ExpressionWrapper(total, output_field=IntegerField())
 
 
-def _facts(row: dict[str, Any], today: dt.date, cycles: dict[int, dict[str, int]]) -> dict[str, Any]:
+# The review cycle of the model's tier under its policy, read with the facts (no query of its own).
+CYCLE_DAYS = Case(
+    *[When(risk_tier=tier, then=F(f"review_policy__{tier}_days")) for tier in RiskTier.values],
+    default=Value(None),
+    output_field=IntegerField(),
+)
+
+
+def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
     tier = row["risk_tier"]
     classification = row["data_classification"]
     return {
         "tier": tier.upper(),
-        "cycle_days": cycles[row["review_policy_id"]].get(tier, "?"),
+        "cycle_days": "?" if row["cycle_days"] is None else row["cycle_days"],
         "days_overdue": (today - row["next_review_date"]).days,
         "next_review_date": row["next_review_date"].isoformat(),
         "latest_review_on": row["latest_review_on"].isoformat() if row["latest_review_on"] else "never",
@@ -456,20 +470,32 @@ def _facts(row: dict[str, Any], today: dt.date, cycles: dict[int, dict[str, int]
     }
 
 
-class _FactsOfFailures:
-    """The facts behind failing models' messages, read in one query the first time any is needed."""
+def _read_facts(models: QuerySet[AIModel], today: dt.date) -> dict[int, dict[str, Any]]:
+    columns = (*FACT_COLUMNS, "cycle_days")
+    rows = models.annotate(cycle_days=CYCLE_DAYS).values_list(*columns)
+    return {values[0]: _facts(dict(zip(columns, values)), today) for values in rows.iterator(chunk_size=5000)}
 
-    def __init__(self, failing: QuerySet[AIModel], today: dt.date) -> None:
-        self._failing, self._today, self._rows = failing, today, None
+
+class _FactsOfFailures:
+    """The facts behind failing models' messages, read in one query the first time any is needed
+    (or, after preload(), one query for a page of them)."""
+
+    def __init__(
+        self, failing: QuerySet[AIModel], today: dt.date, *, rows: dict[int, dict[str, Any]] | None = None
+    ) -> None:
+        self._failing, self._today, self._rows = failing, today, rows
+        self._preloaded: dict[int, dict[str, Any]] = {}
+
+    def preload(self, pks: list[int]) -> None:
+        wanted = [pk for pk in pks if pk not in self._preloaded]
+        if self._rows is None and wanted:
+            self._preloaded.update(_read_facts(self._failing.filter(pk__in=wanted), self._today))
 
     def for_model(self, pk: int) -> dict[str, Any]:
         if self._rows is None:
-            cycles = {policy.pk: policy.cycles() for policy in ReviewPolicy.objects.all()}
-            rows = self._failing.values_list(*FACT_COLUMNS)
-            self._rows = {
-                values[0]: _facts(dict(zip(FACT_COLUMNS, values)), self._today, cycles)
-                for values in rows.iterator(chunk_size=5000)
-            }
+            if pk in self._preloaded:
+                return self._preloaded[pk]
+            self._rows = _read_facts(self._failing, self._today)
         return self._rows[pk]
 
 
@@ -513,8 +539,27 @@ def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None, rules
 
 
 def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:
-    """One model's result. A retired model outside the evaluated population is "not evaluated"."""
-    evaluation = evaluate(today=today, queryset=AIModel.objects.filter(pk=model.pk))
-    if evaluation.failures:
-        return evaluation.failures[0]
-    return ModelResult(model.pk, model.model_name, model.risk_tier, model.status, evaluated=bool(evaluation.summary.evaluated))
+    """One model's result. A retired model outside the evaluated population is "not evaluated".
+
+    One query, messages included: whether the model is in the population, its violation mask
+    and the facts its messages need, computed by the same conditions as evaluate().
+    """
+    rules = RULESET.rules
+    row = (
+        AIModel.objects.filter(pk=model.pk)
+        .annotate(
+            in_population=Case(When(EVALUATED, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            violation_mask=_violation_mask(rules, today),
+            cycle_days=CYCLE_DAYS,
+        )
+        .values(*FACT_COLUMNS, "cycle_days", "in_population", "violation_mask")
+        .first()
+    )
+    if row is None or not row["in_population"]:
+        return ModelResult(model.pk, model.model_name, model.risk_tier, model.status, evaluated=False)
+    if not row["violation_mask"]:
+        return ModelResult(model.pk, model.model_name, model.risk_tier, model.status)
+    facts = _FactsOfFailures(AIModel.objects.none(), today, rows={model.pk: _facts(row, today)})
+    return ModelResult(
+        model.pk, row["model_name"], row["risk_tier"], row["status"], mask=row["violation_mask"], facts=facts
+    )

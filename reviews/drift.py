@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inventory.history import FieldChange
+from inventory.history import FieldChange, snapshots_of
 from inventory.models import DEFINITION_FIELDS, AIModel
 from reviews import hashing
 from reviews.models import ModelReview
@@ -31,7 +31,8 @@ def drift_since_last_review(model: AIModel) -> Drift:
 def drift_against(model: AIModel, last: ModelReview | None) -> Drift:
     """Like drift_since_last_review, for a caller that already holds the latest review.
 
-    Queries the history only when the model has changed.
+    Reads the history only when the model has changed, and not at all if the caller (the model
+    page) already read it.
     """
     current_hash = hashing.model_state_hash(model.definition())
     if last is None:
@@ -41,7 +42,7 @@ def drift_against(model: AIModel, last: ModelReview | None) -> Drift:
     if changed:
         # The newest history snapshot whose definition hashes to what the review vouched for is
         # the model as reviewed; diffing it with today's model names the fields that moved.
-        for snapshot in model.history.order_by("-history_date", "-history_id").iterator(chunk_size=200):
+        for snapshot in reversed(snapshots_of(model)):
             reviewed = {field: getattr(snapshot, field) for field in DEFINITION_FIELDS}
             if hashing.model_state_hash(reviewed) == last.model_state_hash:
                 for field in DEFINITION_FIELDS:

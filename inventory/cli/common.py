@@ -48,6 +48,7 @@ __all__ = [
     "field_errors",
     "make_console",
     "print_json",
+    "installed_version",
 ]
 
 EXIT_OK = 0
@@ -70,6 +71,19 @@ DID_YOU_MEAN_MESSAGE = " Did you mean: {names}?"
 SUGGESTION_POOL = 5000
 # Without a terminal (a pipe, a file, a CI log) lines are not wrapped to rich's default 80 columns.
 UNWRAPPED_WIDTH = 200
+
+
+FALLBACK_VERSION = "0.1.0"
+
+
+def installed_version() -> str:
+    """MLTrack's version, from the installed package's metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mltrack")
+    except PackageNotFoundError:
+        return FALLBACK_VERSION
 
 
 # Errors and exit codes -----------------------------------------------------------------------

@@ -1,0 +1,273 @@
+"""The compliance verbs of ``mltrack``: validate (a readable report) and check (a CI/CD gate).
+
+Both evaluate a selection of models (every model, one risk tier, or one model) with the rules engine
+in reviews.compliance and exit 0 when every evaluated model passes, 1 when any fails, 2 on bad input
+(an unknown model or tier, conflicting flags). ``--json`` prints the engine's documented shape, the
+same for both verbs; ``check --format sarif`` prints a SARIF 2.1.0 log. See docs/cli.md and
+docs/compliance.md.
+
+Building the parser imports nothing from Django; the handlers import the engine when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from inventory.cli.common import (
+    DID_YOU_MEAN_MESSAGE,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    NOT_FOUND_MESSAGE,
+    CLIError,
+    add_verb,
+    print_json,
+    resolve_actor,
+    usage_error,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from reviews.compliance import Evaluation, ModelResult
+
+TEXT, JSON, SARIF = "text", "json", "sarif"
+FORMATS = (TEXT, JSON, SARIF)
+
+BAD_TIER_MESSAGE = "argument --risk: {value!r} is not a risk tier. Allowed values: {allowed}."
+VALIDATE_SELECTION_MESSAGE = "give exactly one of --all, --risk TIER or --model-id NAME"
+CHECK_SELECTION_MESSAGE = "give exactly one of NAME, --all or --risk TIER"
+FORMAT_CONFLICT_MESSAGE = "argument --json: not allowed with --format {format} (--json means --format json)"
+
+
+class Problem(Exception):
+    """Bad input or a refusal, reported as text on stderr, or as an error object with --json."""
+
+    def __init__(self, code: str, message: str, exit_code: int = EXIT_USAGE, *,
+                 suggestions: list[str] | None = None, show_usage: bool = True) -> None:
+        super().__init__(message)
+        self.code, self.message, self.exit_code = code, message, exit_code
+        self.suggestions = list(suggestions or [])
+        # True when argparse's usage line helps (conflicting flags, a bad value); False for a missing model.
+        self.show_usage = show_usage
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "suggestions": self.suggestions}}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which models to evaluate: every model, one risk tier, or one model by name."""
+
+    tier: str | None = None
+    name: str | None = None
+
+    def describe(self) -> str:
+        if self.name is not None:
+            return "model"
+        return f"{self.tier} models" if self.tier else "models"
+
+
+# Parser --------------------------------------------------------------------------------------
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the validate and check verbs."""
+    validate = add_verb(
+        subparsers, "validate", handle_validate, help="validate models against the compliance rules",
+        description="Evaluate models against the compliance ruleset and list each one as PASS or FAIL with "
+        "its violations, then a summary. Exit 0 when every evaluated model passes, 1 when any fails, "
+        "2 on bad input. See docs/compliance.md for the rules.",
+    )
+    which = validate.add_argument_group("which models (exactly one)")
+    which.add_argument("--all", action="store_true", help="every model in the inventory")
+    which.add_argument("--risk", metavar="TIER", help="the models of one risk tier: critical, high, medium or low")
+    which.add_argument("--model-id", metavar="NAME", help="one model, by name (any case)")
+    validate.add_argument("--json", action="store_true", help="print the result as JSON (see docs/compliance.md)")
+
+    check = add_verb(
+        subparsers, "check", handle_check, help="compliance gate for CI/CD: exit 0 compliant, 1 not, 2 bad input",
+        description="Silent compliance gate: exit 0 when every evaluated model passes, 1 when any fails, 2 "
+        "for an unknown model or a usage error. --verbose prints the report, --json the result as JSON, "
+        "--format sarif a SARIF 2.1.0 log for code-scanning tools.",
+    )
+    check.add_argument("name", metavar="NAME", nargs="?", help="the model to check, by name (any case)")
+    check.add_argument("--all", action="store_true", help="check every model")
+    check.add_argument("--risk", metavar="TIER", help="check the models of one risk tier")
+    check.add_argument("--json", action="store_true", help="print the result as JSON (same shape as validate --json)")
+    check.add_argument("--format", choices=FORMATS, default=None, help="output format: text (default), json or sarif")
+    check.add_argument("-v", "--verbose", action="store_true", help="print the report (text format only)")
+
+
+# Handlers ------------------------------------------------------------------------------------
+
+
+def handle_validate(args: argparse.Namespace) -> int:
+    output = JSON if args.json else TEXT
+    try:
+        _exactly_one(VALIDATE_SELECTION_MESSAGE, {"--all": args.all, "--risk": args.risk is not None,
+                                                  "--model-id": args.model_id is not None})
+        selection = Selection(tier=_tier(args.risk), name=args.model_id)
+        return _run(args, selection, output, report=True)
+    except Problem as problem:
+        return _report_problem(args, problem, output)
+
+
+def handle_check(args: argparse.Namespace) -> int:
+    conflict = args.json and args.format not in (None, JSON)
+    # Two formats asked for: neither is trusted, so the usage error is plain text.
+    output = TEXT if conflict else args.format or (JSON if args.json else TEXT)
+    try:
+        if conflict:
+            raise Problem("usage_error", FORMAT_CONFLICT_MESSAGE.format(format=args.format))
+        _exactly_one(CHECK_SELECTION_MESSAGE, {"NAME": args.name is not None, "--all": args.all,
+                                               "--risk": args.risk is not None})
+        selection = Selection(tier=_tier(args.risk), name=args.name)
+        return _run(args, selection, output, report=args.verbose)
+    except Problem as problem:
+        return _report_problem(args, problem, output)
+
+
+def _exactly_one(message: str, given: dict[str, bool]) -> None:
+    chosen = [what for what, present in given.items() if present]
+    if len(chosen) != 1:
+        raise Problem("usage_error", message + (f" (got {' and '.join(chosen)})" if chosen else ""))
+
+
+def _tier(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from inventory.models import RiskTier
+
+    tier = value.strip().lower()
+    if tier not in RiskTier.values:
+        allowed = list(RiskTier.values)
+        raise Problem("unknown_tier", BAD_TIER_MESSAGE.format(value=value, allowed=", ".join(allowed)),
+                      suggestions=allowed)
+    return tier
+
+
+def _run(args: argparse.Namespace, selection: Selection, output: str, *, report: bool) -> int:
+    """Evaluate the selection and print it in ``output``; ``report``: the text report (else silent)."""
+    from django.utils import timezone
+
+    from inventory import permissions
+
+    try:
+        who = resolve_actor(args)
+    except CLIError as exc:
+        raise Problem("account", str(exc), exc.exit_code, show_usage=False) from None
+    try:
+        who.require(permissions.can_view, "view the inventory")
+    except CLIError as exc:
+        raise Problem("permission_denied", str(exc), exc.exit_code, show_usage=False) from None
+    today = timezone.localdate()
+    evaluation, single = _evaluate(selection, today)
+    code = EXIT_FAILED if evaluation.summary.failed else EXIT_OK
+    try:
+        _print(evaluation, single, selection, output, report=report, exit_code=code)
+    except BrokenPipeError:
+        # The reader stopped early (mltrack validate --all | head): not an error of ours.
+        _silence_stdout()
+    return code
+
+
+def _print(evaluation: Evaluation, single: ModelResult | None, selection: Selection, output: str, *,
+           report: bool, exit_code: int) -> None:
+    if output == JSON:
+        from reviews.cli_compliance_output import write_json
+
+        write_json(evaluation, _results(evaluation, single))
+    elif output == SARIF:
+        _print_sarif(evaluation, exit_code=exit_code)
+    elif report:
+        from reviews.cli_compliance_output import write_report
+
+        write_report(evaluation, _results(evaluation, single), total=_total(selection), what=selection.describe())
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises nothing more."""
+    import io
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        pass
+
+
+def _evaluate(selection: Selection, today: dt.date) -> tuple[Evaluation, ModelResult | None]:
+    """The evaluation of the selection; for one model, also its result when it is not evaluated."""
+    from inventory.models import AIModel
+    from reviews.compliance import ModelResult, evaluate
+
+    if selection.name is None:
+        queryset = AIModel.objects.filter(risk_tier=selection.tier) if selection.tier else None
+        return evaluate(today=today, queryset=queryset), None
+    model = _find(selection.name)
+    evaluation = evaluate(today=today, queryset=AIModel.objects.filter(pk=model.pk))
+    retired = None
+    if not evaluation.summary.evaluated:
+        # A retired model is outside the evaluated population: listed as "not evaluated", never a failure.
+        retired = ModelResult(model.pk, model.model_name, model.risk_tier, model.status, evaluated=False)
+    return evaluation, retired
+
+
+def _results(evaluation: Evaluation, retired: ModelResult | None):
+    return [retired] if retired is not None else evaluation.results()
+
+
+def _find(name: str):
+    from inventory.cli.common import similar_names
+    from inventory.models import AIModel
+
+    model = AIModel.objects.by_name(name).only("pk", "model_name", "risk_tier", "status").first()
+    if model is not None:
+        return model
+    suggestions = similar_names(name)
+    message = NOT_FOUND_MESSAGE.format(name=name)
+    if suggestions:
+        message += DID_YOU_MEAN_MESSAGE.format(names=", ".join(suggestions))
+    raise Problem("unknown_model", message, suggestions=suggestions, show_usage=False)
+
+
+def _total(selection: Selection) -> int:
+    from inventory.models import AIModel
+
+    if selection.name is not None:
+        return 1
+    queryset = AIModel.objects.all() if selection.tier is None else AIModel.objects.filter(risk_tier=selection.tier)
+    return queryset.count()
+
+
+def _print_sarif(evaluation: Evaluation | None, *, exit_code: int, problem: Problem | None = None) -> None:
+    import json
+    import sys
+
+    from inventory.cli.common import installed_version
+    from reviews.sarif import sarif_error_log, sarif_log
+
+    if problem is None:
+        log = sarif_log(evaluation, evaluation.failures, tool_version=installed_version(), exit_code=exit_code)
+    else:
+        log = sarif_error_log(problem.message, code=problem.code, tool_version=installed_version(),
+                              exit_code=exit_code)
+    # One line: a whole inventory's log is large, and tools read it, not people.
+    sys.stdout.write(json.dumps(log, ensure_ascii=False) + "\n")
+
+
+def _report_problem(args: argparse.Namespace, problem: Problem, output: str) -> int:
+    if output == JSON:
+        print_json(problem.as_dict())
+        return problem.exit_code
+    if output == SARIF:
+        _print_sarif(None, exit_code=problem.exit_code, problem=problem)
+        return problem.exit_code
+    if problem.exit_code == EXIT_USAGE and problem.show_usage:
+        usage_error(args, problem.message)  # usage line and message on stderr, exit 2
+    raise CLIError(problem.message, problem.exit_code)

@@ -1,0 +1,150 @@
+"""Compliance in the console: the validation page, and the compliance panel on each model's page.
+
+Every verdict and number comes from reviews.compliance; these views choose what to list and render it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from inventory import permissions as inventory_permissions
+from inventory.models import AIModel
+from inventory.panels import Panel
+from reviews.compliance import RULESET, Evaluation, ModelResult, Rule, Severity, Violation, evaluate, evaluate_model
+from reviews.filters import ComplianceFilterSet
+from reviews.forms import ComplianceListingForm
+
+# Models per page of the validation listing.
+PAGE_SIZE = 50
+NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One model on the page with its violations, messages already written (none left for the template)."""
+
+    result: ModelResult
+    violations: tuple[Violation, ...]
+
+
+class FailingThenPassing(Sequence[ModelResult]):
+    """Every evaluated model for the Paginator: the failures in the engine's order (already in memory),
+    then the passing models by name, of which only the page's slice is read from the database."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self._failures = evaluation.failures
+        self._evaluation = evaluation
+        self._length = evaluation.summary.failed + evaluation.summary.passed
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int | slice):
+        if not isinstance(index, slice):
+            position = index + self._length if index < 0 else index
+            if not 0 <= position < self._length:
+                raise IndexError(index)
+            return self[position:position + 1][0]
+        start, stop, _ = index.indices(self._length)
+        failing = len(self._failures)
+        page = self._failures[start:stop]
+        if stop > failing:
+            page += list(self._evaluation.passing(start=max(start - failing, 0), stop=stop - failing))
+        return page
+
+
+def _rules_by_severity() -> list[Rule]:
+    return sorted(RULESET.rules, key=lambda rule: Severity.ORDER.index(rule.severity))
+
+
+def _most_severe_first(violations: tuple[Violation, ...]) -> tuple[Violation, ...]:
+    # The engine lists a model's violations in ruleset order; people read the worst first.
+    return tuple(sorted(violations, key=lambda violation: Severity.ORDER.index(violation.rule.severity)))
+
+
+def _listing(evaluation: Evaluation, *, show_all: bool, rule_id: str) -> Sequence[ModelResult]:
+    """What the page lists: the models breaking one rule, every evaluated model, or the failures."""
+    if rule_id:
+        return [result for result in evaluation.failures if rule_id in result.rule_ids]
+    if show_all:
+        return FailingThenPassing(evaluation)
+    return evaluation.failures
+
+
+def compliance(request: HttpRequest) -> HttpResponse:
+    """The validation page: evaluate the filtered inventory once, list failures first, 50 a page.
+
+    Query budget, whatever the inventory size: session, user, user permissions, group permissions,
+    the evaluated count, the failing models, and the page's violation facts = 7; listing "all" adds
+    one for a page that reaches the passing models = 8.
+    """
+    if not inventory_permissions.can_view(request.user):
+        raise PermissionDenied(NO_ACCESS_MESSAGE)
+    today = timezone.localdate()
+    filterset = ComplianceFilterSet(request.GET, queryset=AIModel.objects.all(), today=today)
+    listing = ComplianceListingForm(request.GET, rules=[(rule.id, rule.title) for rule in _rules_by_severity()])
+    show_all, rule_id = listing.listing()
+
+    # The engine orders the failures itself; the filter set's sort would only cost the database.
+    evaluation = evaluate(today=today, queryset=filterset.qs.order_by())
+    results = _listing(evaluation, show_all=show_all, rule_id=rule_id)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_results = list(page.object_list)
+    # The page's messages in one query, not every failing model's.
+    evaluation.load_messages(page_results)
+    listed = [Listed(result, _most_severe_first(result.violations)) for result in page_results]
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    # Links to one rule keep the population filters and drop what the rule link replaces.
+    population = query.copy()
+    for name in ("rule", "result"):
+        population.pop(name, None)
+    counts = evaluation.summary.violations_by_rule
+    return render(
+        request,
+        "reviews/compliance.html",
+        {
+            "filter": filterset,
+            "listing": listing,
+            "evaluation": evaluation,
+            "summary": evaluation.summary,
+            "metadata": evaluation.metadata(),
+            "rule_counts": [(rule, counts.get(rule.id, 0)) for rule in _rules_by_severity()],
+            "rule": RULESET.get(rule_id) if rule_id else None,
+            "show_all": show_all and not rule_id,
+            "page": page,
+            "listed": listed,
+            "query": query.urlencode(),
+            "population_query": population.urlencode(),
+        },
+    )
+
+
+def compliance_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel | None:
+    """The model page's compliance section: the engine's verdict on this model and each violation.
+
+    One query (reviews.compliance.evaluate_model), messages included.
+    """
+    if not inventory_permissions.can_view(request.user):
+        return None
+    result = evaluate_model(model, today=today)
+    if not result.evaluated:
+        state = "not-evaluated"
+    elif result.passed:
+        state = "compliant"
+    else:
+        state = "not-compliant"
+    return Panel(
+        "reviews/includes/model_compliance_panel.html",
+        {"model": model, "state": state, "violations": _most_severe_first(result.violations), "today": today,
+         "ruleset": RULESET.describe()},
+    )
