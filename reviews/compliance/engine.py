@@ -191,13 +191,17 @@ CYCLE_DAYS = Case(
 )
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
     tier = row["risk_tier"]
     classification = row["data_classification"]
     return {
         "tier": tier.upper(),
         "cycle_days": "?" if row["cycle_days"] is None else row["cycle_days"],
-        "days_overdue": (today - row["next_review_date"]).days,
+        "overdue": _days((today - row["next_review_date"]).days),
         "next_review_date": row["next_review_date"].isoformat(),
         "latest_review_on": row["latest_review_on"].isoformat() if row["latest_review_on"] else "never",
         "status_changed_on": row["status_changed_on"].isoformat() if row["status_changed_on"] else "an unknown date",
