@@ -98,7 +98,7 @@ class SampleResult:
 
 
 class ClearRefused(Exception):
-    pass
+    """--clear was asked for while review records exist (they are never deleted)."""
 
 
 def _review_records_count() -> int:

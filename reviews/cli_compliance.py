@@ -190,15 +190,15 @@ def _print(evaluation: Evaluation, single: ModelResult | None, selection: Select
 
 def _silence_stdout() -> None:
     """Point stdout at the null device, so that flushing it at exit raises nothing more."""
+    import contextlib
     import io
     import os
     import sys
 
-    try:
+    # Best effort: stdout may be a stream without a file descriptor (tests capture it in memory).
+    with contextlib.suppress(AttributeError, ValueError, OSError, io.UnsupportedOperation):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
-        pass
 
 
 def _evaluate(selection: Selection, today: dt.date) -> tuple[Evaluation, ModelResult | None]:

@@ -90,6 +90,15 @@ def _is_external() -> Q:
     return ~in_house & ~Q(api_endpoint="")
 
 
+# Both retirement rules answer to the same requirements.
+RETIREMENT_CITATIONS = Citations(
+    control="mrm-retirement",
+    sr26_2="Model lifecycle: retirement",
+    sr11_7="VI. Model inventory (recently retired models)",
+    nist_ai_rmf=("GOVERN 1.7", "MANAGE 2.4"),
+    iso42001=("A.6.2.6",),
+)
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="review-overdue",
@@ -196,13 +205,7 @@ RULES: tuple[Rule, ...] = (
         scope=Q(status=Status.DEPRECATED, deployment_environment=Environment.PROD),
         violated=lambda today: Q(status_changed_on__isnull=True)
         | Q(status_changed_on__lt=today - dt.timedelta(days=DEPRECATION_GRACE_DAYS)),
-        citations=Citations(
-            control="mrm-retirement",
-            sr26_2="Model lifecycle: retirement",
-            sr11_7="VI. Model inventory (recently retired models)",
-            nist_ai_rmf=("GOVERN 1.7", "MANAGE 2.4"),
-            iso42001=("A.6.2.6",),
-        ),
+        citations=RETIREMENT_CITATIONS,
     ),
     Rule(
         id="decommissioned-in-production",
@@ -212,13 +215,7 @@ RULES: tuple[Rule, ...] = (
         applies_to="decommissioned models",
         scope=Q(status=Status.DECOMMISSIONED),
         violated=lambda today: Q(deployment_environment=Environment.PROD),
-        citations=Citations(
-            control="mrm-retirement",
-            sr26_2="Model lifecycle: retirement",
-            sr11_7="VI. Model inventory (recently retired models)",
-            nist_ai_rmf=("GOVERN 1.7", "MANAGE 2.4"),
-            iso42001=("A.6.2.6",),
-        ),
+        citations=RETIREMENT_CITATIONS,
     ),
     Rule(
         id="sensitive-data-unreviewed-vendor",
