@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from inventory.actors import Actor, stamp
+from inventory.bulk import update_rows
 from inventory.models import AIModel, ReviewPolicy, RiskTier
 
 
@@ -87,11 +87,10 @@ def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: s
     """Save the given fields of many models in batches, with one history row each."""
     for start in range(0, len(models), APPLY_BATCH_SIZE):
         batch = models[start : start + APPLY_BATCH_SIZE]
-        bulk_update_with_history(
+        update_rows(batch, fields)
+        AIModel.history.bulk_history_create(
             batch,
-            AIModel,
-            fields,
-            batch_size=len(batch),
+            update=True,
             default_user=actor.user,
             default_change_reason=reason,
             custom_historical_attrs={"history_actor": actor.name},
