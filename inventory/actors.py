@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,11 +24,9 @@ class Actor:
         return cls(name=f"system:{what}")
 
     @classmethod
-    def os_user(cls) -> Actor:
-        try:
-            return cls(name=f"os:{getpass.getuser()}")
-        except (KeyError, OSError):
-            return cls(name="os:unknown")
+    def os_user(cls, login: str) -> Actor:
+        """An operator without an account, named by their operating-system login."""
+        return cls(name=f"os:{login}")
 
 
 def stamp(model: models.Model, actor: Actor, reason: str = "") -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from inventory import permissions, sample_data, services
 from inventory.filters import AIModelFilterSet
 from inventory.forms import AIModelForm, StatusForm, add_service_errors
 from inventory.history import model_history
+from inventory.paging import paginate
 from inventory.panels import panels_for
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
 
@@ -30,21 +30,16 @@ def model_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You do not have a role that can see the inventory.")
     today = _today()
     filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.for_list(), today=today)
-    paginator = Paginator(filterset.qs, settings.MLTRACK_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    # Evaluate here, not in the template, so the query budget is visible in the view.
-    models = list(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
     return render(
         request,
         "inventory/aimodel_list.html",
         {
             "filter": filterset,
-            "page": page,
-            "models": models,
+            "page": paged.page,
+            "models": paged.items,
             "today": today,
-            "query": query.urlencode(),
+            "query": paged.query.urlencode(),
             "can_add": permissions.can_add(request.user),
             "can_sample": request.user.has_perm(permissions.SAMPLE_DATA),
         },

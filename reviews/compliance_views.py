@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
+from inventory.paging import paginate
 from inventory.panels import Panel
 from reviews.compliance import RULESET, Evaluation, ModelResult, Rule, Severity, Violation, evaluate, evaluate_model
 from reviews.filters import ComplianceFilterSet
@@ -96,14 +96,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
     # The engine orders the failures itself; the filter set's sort would only cost the database.
     evaluation = evaluate(today=today, queryset=filterset.qs.order_by())
     results = _listing(evaluation, show_all=show_all, rule_id=rule_id)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_results = list(page.object_list)
+    paged = paginate(request, results, PAGE_SIZE)
     # The page's messages in one query, not every failing model's.
-    evaluation.load_messages(page_results)
-    listed = [Listed(result, _most_severe_first(result.violations)) for result in page_results]
+    evaluation.load_messages(paged.items)
+    listed = [Listed(result, _most_severe_first(result.violations)) for result in paged.items]
 
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = paged.query
     # Links to one rule keep the population filters and drop what the rule link replaces.
     population = query.copy()
     for name in ("rule", "result"):
@@ -121,7 +119,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "rule_counts": [(rule, counts.get(rule.id, 0)) for rule in _rules_by_severity()],
             "rule": RULESET.get(rule_id) if rule_id else None,
             "show_all": show_all and not rule_id,
-            "page": page,
+            "page": paged.page,
             "listed": listed,
             "query": query.urlencode(),
             "population_query": population.urlencode(),

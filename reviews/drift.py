@@ -23,13 +23,8 @@ class Drift:
         return self.last_review is not None
 
 
-def drift_since_last_review(model: AIModel) -> Drift:
-    """Compare the model's definition now with the state its latest review vouched for."""
-    return drift_against(model, model.reviews.newest_first().first())
-
-
 def drift_against(model: AIModel, last: ModelReview | None) -> Drift:
-    """Like drift_since_last_review, for a caller that already holds the latest review.
+    """Compare the model's definition now with the state ``last`` (its latest review) vouched for.
 
     Reads the history only when the model has changed, and not at all if the caller (the model
     page) already read it.

@@ -39,14 +39,6 @@ class RecordedReview:
     review: ModelReview
     schedule_moved: bool
 
-    @property
-    def last_review_before(self) -> dt.date | None:
-        return self.review.last_review_before
-
-    @property
-    def next_review_before(self) -> dt.date:
-        return self.review.next_review_before
-
 
 @dataclass(frozen=True)
 class ReviewInput:

@@ -7,7 +7,6 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from inventory import permissions as inventory_permissions
 from inventory.forms import add_service_errors
 from inventory.models import AIModel
+from inventory.paging import paginate
 from inventory.panels import Panel
 from inventory.services import Actor
 from reviews import permissions, services
@@ -97,14 +97,10 @@ def review_detail(request: HttpRequest, pk) -> HttpResponse:
 def trail(request: HttpRequest) -> HttpResponse:
     permissions.require_view(request.user)
     filterset = ModelReviewFilterSet(request.GET, queryset=ModelReview.objects.newest_first())
-    paginator = Paginator(filterset.qs, settings.MLTRACK_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    reviews = list(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
     return render(
         request, "reviews/modelreview_list.html",
-        {"filter": filterset, "page": page, "reviews": reviews, "query": query.urlencode()},
+        {"filter": filterset, "page": paged.page, "reviews": paged.items, "query": paged.query.urlencode()},
     )
 
 

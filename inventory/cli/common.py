@@ -224,7 +224,7 @@ def resolve_actor(args: argparse.Namespace) -> CLIActor:
         return CLIActor(Actor.for_user(user), user)
     if settings.MLTRACK_CLI_REQUIRE_ACCOUNT:
         raise CLIError(ACCOUNT_REQUIRED_MESSAGE.format(login=login))
-    return CLIActor(Actor.os_user(), None)
+    return CLIActor(Actor.os_user(login), None)
 
 
 # Finding a model by name ---------------------------------------------------------------------

@@ -171,7 +171,6 @@ FACT_COLUMNS = (
     "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_review_on", "status_changed_on",
     "data_classification", "vendor", "review_policy_id", *REQUIRED_FIELDS,
 )
-TIERS = frozenset(RiskTier.values)
 
 
 def _violation_mask(rules: tuple[Rule, ...], today: dt.date) -> ExpressionWrapper:

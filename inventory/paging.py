@@ -1,0 +1,26 @@
+"""One page of a console listing, and the query string its page links keep."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, QueryDict
+
+
+@dataclass(frozen=True)
+class Paged:
+    page: Page
+    # The page's rows, read here so that each view's query budget is visible in the view.
+    items: list[Any]
+    # The request's GET parameters without "page", for links to other pages.
+    query: QueryDict
+
+
+def paginate(request: HttpRequest, rows: Sequence[Any], per_page: int) -> Paged:
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paged(page=page, items=list(page.object_list), query=query)
