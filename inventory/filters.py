@@ -14,6 +14,13 @@ RISK_RANK = Case(
     output_field=IntegerField(),
 )
 
+# How long overdue reviews have been overdue: (filter value, label, from days, to days or open).
+OVERDUE_AGES: tuple[tuple[str, str, int, int | None], ...] = (
+    ("overdue_1_30", "1–30 days", 1, 30),
+    ("overdue_31_90", "31–90 days", 31, 90),
+    ("overdue_over_90", "over 90 days", 91, None),
+)
+
 SORTS = {
     "name": "model_name",
     "vendor": "vendor",
@@ -37,7 +44,13 @@ class AIModelFilterSet(django_filters.FilterSet):
     data_classification = django_filters.ChoiceFilter(choices=DataClassification.choices, label="Data classification")
     business_line = django_filters.CharFilter(field_name="business_line", lookup_expr="iexact", label="Business line")
     review = django_filters.ChoiceFilter(
-        choices=[("overdue", "Overdue"), ("due_30", "Due in 30 days"), ("never", "Never reviewed")],
+        choices=[
+            ("overdue", "Overdue"),
+            *[(key, f"Overdue {label}") for key, label, _, _ in OVERDUE_AGES],
+            ("due_30", "Due in 30 days"),
+            ("never", "Never reviewed"),
+            ("changed", "Changed since last review"),
+        ],
         method="review_state",
         label="Review",
     )
@@ -70,8 +83,13 @@ class AIModelFilterSet(django_filters.FilterSet):
     def review_state(self, queryset: QuerySet[AIModel], name: str, value: str) -> QuerySet[AIModel]:
         if value == "overdue":
             return queryset.overdue(today=self.today)
+        for key, _, min_days, max_days in OVERDUE_AGES:
+            if value == key:
+                return queryset.overdue_between(today=self.today, min_days=min_days, max_days=max_days)
         if value == "due_30":
             return queryset.due_within(today=self.today, days=30)
+        if value == "changed":
+            return queryset.changed_since_review()
         return queryset.filter(last_review_date__isnull=True)
 
     @property

@@ -144,6 +144,23 @@ class ReviewPolicy(models.Model):
         return {tier.value: self.cycle_days(tier) for tier in RiskTier}
 
 
+# Models still on a review schedule (everything not decommissioned).
+NEEDING_REVIEW = ~models.Q(status=Status.DECOMMISSIONED)
+# In use, reviewed at least once, and the definition's hash no longer matches that review's.
+CHANGED_SINCE_REVIEW = (
+    models.Q(status__in=[Status.ACTIVE, Status.DEPRECATED], latest_review_on__isnull=False)
+    & ~models.Q(state_hash=models.F("latest_review_state_hash"))
+)
+
+
+def overdue_between(*, today: dt.date, min_days: int = 1, max_days: int | None = None) -> models.Q:
+    """Due more than ``min_days - 1`` and at most ``max_days`` days ago (due today is not overdue)."""
+    condition = models.Q(next_review_date__lte=today - dt.timedelta(days=min_days))
+    if max_days is not None:
+        condition &= models.Q(next_review_date__gte=today - dt.timedelta(days=max_days))
+    return condition
+
+
 class AIModelQuerySet(models.QuerySet["AIModel"]):
     def by_name(self, name: str) -> AIModelQuerySet:
         """Case-insensitive exact name match (names are unique without regard to case)."""
@@ -151,11 +168,19 @@ class AIModelQuerySet(models.QuerySet["AIModel"]):
 
     def needing_review(self) -> AIModelQuerySet:
         """Models that are still on a review schedule (everything not decommissioned)."""
-        return self.exclude(status=Status.DECOMMISSIONED)
+        return self.filter(NEEDING_REVIEW)
 
     def overdue(self, *, today: dt.date) -> AIModelQuerySet:
         # Due today is not overdue.
-        return self.needing_review().filter(next_review_date__lt=today)
+        return self.needing_review().filter(overdue_between(today=today))
+
+    def overdue_between(self, *, today: dt.date, min_days: int, max_days: int | None = None) -> AIModelQuerySet:
+        """Overdue by at least ``min_days`` and at most ``max_days`` days (an age bucket)."""
+        return self.needing_review().filter(overdue_between(today=today, min_days=min_days, max_days=max_days))
+
+    def changed_since_review(self) -> AIModelQuerySet:
+        """Models in use whose definition no longer matches the state hash of their latest review."""
+        return self.filter(CHANGED_SINCE_REVIEW)
 
     def due_within(self, *, today: dt.date, days: int) -> AIModelQuerySet:
         return self.needing_review().filter(

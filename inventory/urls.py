@@ -5,7 +5,7 @@ from inventory import views
 app_name = "inventory"
 
 urlpatterns = [
-    path("", views.model_list, name="list"),
+    path("models/", views.model_list, name="list"),
     path("models/new/", views.model_create, name="create"),
     path("models/sample-data/", views.generate_sample_data, name="sample-data"),
     path("models/<int:pk>/", views.model_detail, name="detail"),

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from inventory import cli as inventory_cli
 from inventory.cli.common import EXIT_FAILED, EXIT_USAGE, CLIError, installed_version
+from reports import cli as reports_cli
 from reviews import cli as reviews_cli
 from reviews import cli_compliance
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     inventory_cli.register(subparsers)
     reviews_cli.register(subparsers)
     cli_compliance.register(subparsers)
+    reports_cli.register(subparsers)
     return parser
 
 

@@ -152,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "inventory:list"
+LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -188,6 +188,39 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mltrack@localhost")
+
+# Background work and scheduled jobs (Celery). Production: Redis. The default needs no server:
+# the broker keeps its messages as files under var/broker/, which every process on this machine
+# shares (web, worker and scheduler); see docs/deployment.md.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0" if PRODUCTION else "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    BROKER_DIR = VAR_DIR / "broker"
+    for folder in ("queue", "processed", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+# Tasks record their outcome in MLTrack's own tables (a report job, a snapshot): no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Today's compliance snapshot for the dashboard's trend; hourly, so a console started today
+    # has today's point within the hour (the task keeps one row per day and scope).
+    "compliance-snapshot": {"task": "reports.tasks.take_compliance_snapshot", "schedule": 60 * 60},
+    # A review policy version dated in the future takes over on its effective date.
+    "apply-review-policy": {"task": "inventory.tasks.apply_review_policy", "schedule": 6 * 60 * 60},
+}
+
+# Generated report files (PDFs made in the background), served only through the console's
+# permission-checked download view. Several machines need a shared folder here.
+MLTRACK_REPORTS_DIR = Path(env_str("MLTRACK_REPORTS_DIR", str(VAR_DIR / "reports")))
 
 # Login throttling: lock a username + address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

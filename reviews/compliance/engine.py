@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Aggregate, BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
 from inventory.models import AIModel, RiskTier
 from reviews.compliance.rules import DEPRECATION_GRACE_DAYS, EVALUATED, REQUIRED_FIELDS, RULESET, Rule, Ruleset, Severity
@@ -250,9 +250,7 @@ def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None, rules
     """
     base = (queryset if queryset is not None else AIModel.objects.all()).filter(EVALUATED)
     rules = ruleset.rules
-    any_violation = Q()
-    for rule in rules:
-        any_violation |= rule.scope & rule.violated(today)
+    any_violation = _any_violation(rules, today)
     evaluated = base.count()
     failing = base.filter(any_violation)
     facts = _FactsOfFailures(failing, today)
@@ -277,6 +275,47 @@ def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None, rules
     return Evaluation(
         as_of=today, summary=summary, failing_rows=ranked, facts=facts, passing_queryset=base.exclude(any_violation)
     )
+
+
+def _any_violation(rules: tuple[Rule, ...], today: dt.date) -> Q:
+    condition = Q()
+    for rule in rules:
+        condition |= rule.scope & rule.violated(today)
+    return condition
+
+
+SUMMARY_PREFIX = "compliance__"
+
+
+def summary_aggregates(*, today: dt.date, ruleset: Ruleset = RULESET) -> dict[str, Aggregate]:
+    """The summary's counts as aggregates, so that a caller that needs other counts too (the
+    dashboard, the risk report) reads them all in the same single query. Read the result back
+    with summary_from(). The conditions are evaluate()'s; a test keeps the two equal."""
+    aggregates: dict[str, Aggregate] = {
+        f"{SUMMARY_PREFIX}evaluated": Count("pk", filter=EVALUATED),
+        f"{SUMMARY_PREFIX}failed": Count("pk", filter=EVALUATED & _any_violation(ruleset.rules, today)),
+    }
+    for i, rule in enumerate(ruleset.rules):
+        aggregates[f"{SUMMARY_PREFIX}rule_{i}"] = Count("pk", filter=EVALUATED & rule.scope & rule.violated(today))
+    return aggregates
+
+
+def summary_from(row: dict[str, int], *, ruleset: Ruleset = RULESET) -> Summary:
+    evaluated, failed = row[f"{SUMMARY_PREFIX}evaluated"], row[f"{SUMMARY_PREFIX}failed"]
+    return Summary(
+        evaluated=evaluated,
+        passed=evaluated - failed,
+        failed=failed,
+        violations_by_rule={rule.id: row[f"{SUMMARY_PREFIX}rule_{i}"] for i, rule in enumerate(ruleset.rules)},
+    )
+
+
+def summarize(*, today: dt.date, queryset: QuerySet | None = None, ruleset: Ruleset = RULESET) -> Summary:
+    """The summary alone (evaluated, passed, failed, per-rule counts) in one query, without
+    reading the failing models: what the dashboard and the daily snapshot need. The queryset may
+    be of AIModel or of its history table (same columns), for the compliance rate on a past day."""
+    queryset = queryset if queryset is not None else AIModel.objects.all()
+    return summary_from(queryset.order_by().aggregate(**summary_aggregates(today=today, ruleset=ruleset)), ruleset=ruleset)
 
 
 def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import F, Q
 
-from inventory.models import DataClassification, Environment, Status
+from inventory.models import CHANGED_SINCE_REVIEW, DataClassification, Environment, Status
 
 RULESET_VERSION = "2026.11.1"
 # Days a deprecated model may stay in production before it is a violation.
@@ -154,8 +154,10 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.HIGH,
         message="The model's definition changed since its review of {latest_review_on} (state hash no longer matches)",
         applies_to="active and deprecated models that have a review record",
+        # The inventory's own definition (AIModel.objects.changed_since_review()), so that the
+        # dashboard's count and the inventory list behind it are this rule's.
         scope=IN_USE & Q(latest_review_on__isnull=False),
-        violated=lambda today: ~Q(state_hash=F("latest_review_state_hash")),
+        violated=lambda today: CHANGED_SINCE_REVIEW,
         citations=Citations(
             control="mrm-change-mgmt",
             sr26_2="Validation and monitoring: event triggers for re-review",

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_it_logs_in_with_the_right_password(client, bob):
     response = client.post(reverse("login"), {"username": "bob", "password": "correct-horse-battery"})
     assert response.status_code == 302
-    assert response.url == reverse("inventory:list")
+    assert response.url == reverse("reports:dashboard")
 
 
 def test_it_refuses_a_wrong_password(client, bob):

@@ -1,0 +1,15 @@
+"""The inventory's scheduled jobs (Celery beat; see CELERY_BEAT_SCHEDULE in settings)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from inventory import scheduling
+from inventory.actors import Actor
+
+
+@shared_task
+def apply_review_policy() -> int:
+    """Reschedule models whose due date came from a policy version no longer in force (idempotent)."""
+    return scheduling.apply_review_policy(actor=Actor.system("scheduler"), today=timezone.localdate())

@@ -1,0 +1,5 @@
+"""mltrack dashboard (in progress)."""
+
+
+def register(subparsers) -> None:
+    pass

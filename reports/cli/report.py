@@ -1,0 +1,5 @@
+"""mltrack report (in progress)."""
+
+
+def register(subparsers) -> None:
+    pass

@@ -1,0 +1,295 @@
+"""Where the inventory stands: the figures of the dashboard (console and terminal) and the risk report.
+
+One definition of each number. Counts come from the inventory's own querysets and conditions
+(overdue, due within 30 days, changed since review) and from the compliance engine's summary, so
+the dashboard's compliance rate is the one ``mltrack validate`` and the reports print. Every figure
+carries the inventory-list filter that lists exactly its models, so each number can link there.
+
+Built in a fixed number of queries whatever the inventory size: one aggregate for every count,
+one per open-ended grouping (vendor, business line), one per short list, one for the trend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from inventory.filters import OVERDUE_AGES, RISK_RANK
+from inventory.models import (
+    CHANGED_SINCE_REVIEW,
+    NEEDING_REVIEW,
+    AIModel,
+    Environment,
+    RiskTier,
+    Status,
+    overdue_between,
+)
+from reports.models import ComplianceSnapshot
+from reviews.compliance import RULESET, Summary, summary_aggregates, summary_from
+
+# Rows of the short lists (recent additions, reviews needed, high risk in production).
+LIST_LENGTH = 10
+# Groupings with more members than this show the largest and fold the rest into "others".
+TOP_GROUPS = 10
+# Days of compliance trend shown.
+TREND_DAYS = 90
+HIGH_RISK_TIERS = (RiskTier.CRITICAL, RiskTier.HIGH)
+DUE_SOON_DAYS = 30
+NOT_SET = "(not set)"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number and the inventory-list filter that lists its models (None: no single list)."""
+
+    key: str
+    label: str
+    count: int
+    params: dict[str, str] | None = None
+
+    def share_of(self, total: int) -> float:
+        return round(100 * self.count / total, 1) if total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "count": self.count}
+
+
+@dataclass(frozen=True)
+class ModelLine:
+    """One model in a short list."""
+
+    pk: int
+    name: str
+    vendor: str
+    risk_tier: str
+    environment: str
+    status: str
+    added_on: dt.date
+    next_review_date: dt.date
+    due_in_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_in_days < 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.name,
+            "vendor": self.vendor,
+            "risk_tier": self.risk_tier,
+            "environment": self.environment,
+            "status": self.status,
+            "added_on": self.added_on.isoformat(),
+            "next_review_date": self.next_review_date.isoformat(),
+            "due_in_days": self.due_in_days,
+            "overdue": self.overdue,
+        }
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: dt.date
+    evaluated: int
+    passed: int
+    compliance_rate: float | None
+    overdue: int
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(), "evaluated": self.evaluated, "passed": self.passed,
+            "compliance_rate": self.compliance_rate, "overdue": self.overdue, "source": self.source,
+        }
+
+
+@dataclass
+class Portfolio:
+    as_of: dt.date
+    total: int
+    active: int
+    compliance: Summary
+    overdue: Figure
+    due_soon: Figure
+    never_reviewed: Figure
+    changed_since_review: Figure
+    by_tier: list[Figure]
+    by_status: list[Figure]
+    by_environment: list[Figure]
+    by_vendor: list[Figure]
+    vendor_count: int
+    by_business_line: list[Figure]
+    overdue_by_age: list[Figure]
+    high_risk_in_production: list[Figure]
+    recent_additions: list[ModelLine]
+    reviews_needed: list[ModelLine]
+    high_risk_models: list[ModelLine]
+    # The whole inventory's trend, or the tier's when the only filter is one risk tier.
+    trend: list[TrendPoint] = field(default_factory=list)
+    # "" the whole inventory, a risk tier, or None when no snapshot matches the filters.
+    trend_scope: str | None = ""
+
+    @property
+    def reviews_needed_count(self) -> int:
+        return self.overdue.count + self.due_soon.count
+
+    @property
+    def high_risk_in_production_count(self) -> int:
+        return sum(figure.count for figure in self.high_risk_in_production)
+
+    def as_dict(self) -> dict[str, Any]:
+        def figures(items: list[Figure]) -> list[dict[str, Any]]:
+            return [item.as_dict() for item in items]
+
+        return {
+            "as_of": self.as_of.isoformat(),
+            "ruleset": RULESET.describe(),
+            "total": self.total,
+            "active": self.active,
+            "compliance": self.compliance.as_dict(),
+            "overdue": self.overdue.count,
+            "due_in_30_days": self.due_soon.count,
+            "never_reviewed": self.never_reviewed.count,
+            "changed_since_review": self.changed_since_review.count,
+            "by_tier": figures(self.by_tier),
+            "by_status": figures(self.by_status),
+            "by_environment": figures(self.by_environment),
+            "by_vendor": figures(self.by_vendor),
+            "vendor_count": self.vendor_count,
+            "by_business_line": figures(self.by_business_line),
+            "overdue_by_age": figures(self.overdue_by_age),
+            "high_risk_in_production": figures(self.high_risk_in_production),
+            "recent_additions": [line.as_dict() for line in self.recent_additions],
+            "reviews_needed": [line.as_dict() for line in self.reviews_needed],
+            "high_risk_models": [line.as_dict() for line in self.high_risk_models],
+            "trend": {"scope": None if self.trend_scope is None else self.trend_scope or "all", "points": [point.as_dict() for point in self.trend]},
+        }
+
+
+def _counts(models: QuerySet[AIModel], today: dt.date) -> dict[str, int]:
+    """Every count of the portfolio in one aggregate query (one pass over the models)."""
+    high_risk_prod = Q(status__in=[Status.ACTIVE, Status.DEPRECATED], deployment_environment=Environment.PROD)
+    aggregates = {
+        "total": Count("pk"),
+        "overdue": Count("pk", filter=NEEDING_REVIEW & overdue_between(today=today)),
+        "due_soon": Count(
+            "pk",
+            filter=NEEDING_REVIEW
+            & Q(next_review_date__gte=today, next_review_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)),
+        ),
+        "never_reviewed": Count("pk", filter=Q(last_review_date__isnull=True)),
+        "changed": Count("pk", filter=CHANGED_SINCE_REVIEW),
+        **summary_aggregates(today=today),
+    }
+    for tier in RiskTier.values:
+        aggregates[f"tier_{tier}"] = Count("pk", filter=Q(risk_tier=tier))
+    for tier in HIGH_RISK_TIERS:
+        aggregates[f"prod_{tier}"] = Count("pk", filter=high_risk_prod & Q(risk_tier=tier))
+    for status in Status.values:
+        aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
+    for environment in ["", *Environment.values]:
+        aggregates[f"env_{environment}"] = Count("pk", filter=Q(deployment_environment=environment))
+    for key, _, min_days, max_days in OVERDUE_AGES:
+        aggregates[key] = Count(
+            "pk", filter=NEEDING_REVIEW & overdue_between(today=today, min_days=min_days, max_days=max_days)
+        )
+    return models.order_by().aggregate(**aggregates)
+
+
+def _grouped(models: QuerySet[AIModel], column: str, param: str) -> tuple[list[Figure], int]:
+    """Counts by a free-text column, largest first; beyond TOP_GROUPS the rest are one "others"."""
+    rows = list(models.order_by().values_list(column).annotate(n=Count("pk")).order_by("-n", column))
+    figures = [
+        Figure(value or NOT_SET, value or NOT_SET, n, {param: value} if value else None)
+        for value, n in rows[:TOP_GROUPS]
+    ]
+    rest = rows[TOP_GROUPS:]
+    if rest:
+        figures.append(Figure("others", f"{len(rest)} others", sum(n for _, n in rest)))
+    return figures, len(rows)
+
+
+def _lines(models: QuerySet[AIModel], today: dt.date) -> list[ModelLine]:
+    rows = models.values_list(
+        "pk", "model_name", "vendor", "risk_tier", "deployment_environment", "status", "created_at",
+        "next_review_date",
+    )[:LIST_LENGTH]
+    return [
+        ModelLine(pk, name, vendor, tier, environment, status, created.date(), due, (due - today).days)
+        for pk, name, vendor, tier, environment, status, created, due in rows
+    ]
+
+
+def _trend(scope: str, today: dt.date) -> list[TrendPoint]:
+    snapshots = ComplianceSnapshot.objects.filter(
+        scope=scope, day__gt=today - dt.timedelta(days=TREND_DAYS), day__lte=today
+    ).order_by("day").values_list("day", "evaluated", "passed", "overdue", "source")
+    return [
+        TrendPoint(day, evaluated, passed, round(100 * passed / evaluated, 1) if evaluated else None, overdue, source)
+        for day, evaluated, passed, overdue, source in snapshots
+    ]
+
+
+def trend_scope(filters: dict[str, str]) -> str | None:
+    """The snapshot scope that matches these filters: the whole inventory, one tier, or none."""
+    active = {key: value for key, value in filters.items() if value}
+    if not active:
+        return ComplianceSnapshot.WHOLE_INVENTORY
+    if set(active) == {"risk_tier"} and active["risk_tier"] in RiskTier.values:
+        return active["risk_tier"]
+    return None
+
+
+def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[str, str] | None = None) -> Portfolio:
+    """The portfolio of ``models`` (the filtered inventory) as of ``today``.
+
+    ``filters`` are the inventory-list filters that produced ``models``; they choose the trend's
+    scope (a trend exists for the whole inventory and for each risk tier).
+    """
+    counts = _counts(models, today)
+    by_vendor, vendor_count = _grouped(models, "vendor", "vendor")
+    by_business_line, _ = _grouped(models, "business_line", "business_line")
+    needing_review = models.filter(NEEDING_REVIEW)
+    scope = trend_scope(filters or {})
+    return Portfolio(
+        as_of=today,
+        total=counts["total"],
+        active=counts[f"status_{Status.ACTIVE}"],
+        compliance=summary_from(counts),
+        overdue=Figure("overdue", "Overdue reviews", counts["overdue"], {"review": "overdue"}),
+        due_soon=Figure("due_30", "Due in 30 days", counts["due_soon"], {"review": "due_30"}),
+        never_reviewed=Figure("never", "Never reviewed", counts["never_reviewed"], {"review": "never"}),
+        changed_since_review=Figure("changed", "Changed since last review", counts["changed"], {"review": "changed"}),
+        by_tier=[Figure(value, label, counts[f"tier_{value}"], {"risk_tier": value}) for value, label in RiskTier.choices],
+        by_status=[Figure(value, label, counts[f"status_{value}"], {"status": value}) for value, label in Status.choices],
+        by_environment=[
+            Figure(value, label, counts[f"env_{value}"], {"deployment_environment": value})
+            for value, label in Environment.choices
+        ] + ([Figure("", NOT_SET, counts["env_"])] if counts["env_"] else []),
+        by_vendor=by_vendor,
+        vendor_count=vendor_count,
+        by_business_line=by_business_line,
+        overdue_by_age=[Figure(key, label, counts[key], {"review": key}) for key, label, _, _ in OVERDUE_AGES],
+        high_risk_in_production=[
+            Figure(tier, RiskTier(tier).label, counts[f"prod_{tier}"],
+                   {"risk_tier": tier, "deployment_environment": Environment.PROD})
+            for tier in HIGH_RISK_TIERS
+        ],
+        recent_additions=_lines(models.order_by("-created_at", "-pk"), today),
+        reviews_needed=_lines(
+            needing_review.filter(next_review_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).order_by(
+                "next_review_date", "model_name"
+            ),
+            today,
+        ),
+        high_risk_models=_lines(
+            needing_review.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD).order_by(
+                RISK_RANK.asc(), "next_review_date", "model_name"
+            ),
+            today,
+        ),
+        trend=_trend(scope, today) if scope is not None else [],
+        trend_scope=scope,
+    )

@@ -1,0 +1,7 @@
+"""The dashboard page (in progress)."""
+
+from django.http import HttpResponse
+
+
+def dashboard(request):
+    return HttpResponse("Dashboard")

@@ -1,0 +1,7 @@
+"""Report pages (in progress)."""
+
+from django.http import HttpResponse
+
+
+def index(request):
+    return HttpResponse("Reports")
