@@ -12,3 +12,11 @@ from reports import snapshots
 def take_compliance_snapshot() -> int:
     """Today's compliance snapshot for the dashboard's trend (idempotent: one row per day and scope)."""
     return len(snapshots.take_snapshot(today=timezone.localdate(), now=timezone.now()))
+
+
+@shared_task
+def render_report_job(job_id: str) -> None:
+    """Render a queued report (a PDF) and store it with its SHA-256; progress is kept on the job."""
+    from reports.jobs import run_job
+
+    run_job(job_id)

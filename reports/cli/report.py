@@ -1,5 +1,130 @@
-"""mltrack report (in progress)."""
+"""mltrack report compliance|inventory|risk: a report of the (filtered) inventory in any format.
+
+``-f terminal`` (the default) prints it; csv, json and oscal go to stdout or ``-o FILE``; pdf needs
+``-o FILE``. A file is written only once the whole report has been rendered (and, for OSCAL,
+validated), through a temporary file renamed into place, so a failure never leaves a partial or
+invalid file behind. See docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from inventory.cli.common import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error
+
+KINDS = ("compliance", "inventory", "risk")
+FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
+BAD_CHOICE_MESSAGE = "argument {flag}: {value!r} is not allowed. Allowed values: {allowed}."
+PDF_NEEDS_FILE_MESSAGE = "-f pdf writes a file: give -o FILE (for example -o {name})"
+TERMINAL_FILE_MESSAGE = "-o is for files: choose -f csv, json, oscal or pdf"
+# Option dest -> (report filter parameter, flag, choices from the inventory's field, or None).
+FILTERS = {
+    "risk": ("risk_tier", "--risk"),
+    "environment": ("deployment_environment", "--environment"),
+    "status": ("status", "--status"),
+}
 
 
-def register(subparsers) -> None:
-    pass
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_verb(
+        subparsers, "report", handle_report,
+        help="compliance, inventory or risk report (terminal, CSV, JSON, OSCAL, PDF)",
+        description="A report of the inventory, or of the models matching the filters, as of today.",
+    )
+    parser.add_argument("kind", choices=KINDS, metavar="KIND", help="compliance, inventory or risk")
+    parser.add_argument("-f", "--format", choices=FORMATS, default="terminal", metavar="FORMAT",
+                        help="terminal (default), csv, json, oscal (OSCAL 1.1.2 assessment results) or pdf")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--risk", metavar="TIER", help="critical, high, medium or low")
+    parser.add_argument("--vendor", metavar="NAME", help="exact vendor name, any case")
+    parser.add_argument("--environment", metavar="ENV", help="prod, staging or dev")
+    parser.add_argument("--status", metavar="STATUS", help="active, deprecated or decommissioned")
+    parser.add_argument("--business-line", metavar="NAME", help="exact business line, any case")
+    parser.add_argument("--search", metavar="TEXT", help="text in the name, vendor, use case or owners")
+
+
+def report_filters(args: argparse.Namespace) -> dict[str, str]:
+    """The options as report filters; a value outside a field's choices is a usage error (exit 2)."""
+    from inventory.services import ENUM_FIELDS
+
+    filters: dict[str, str] = {}
+    for dest, (param, flag) in FILTERS.items():
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        value = value.strip().lower()
+        allowed = ENUM_FIELDS[param].values
+        if value not in allowed:
+            usage_error(args, BAD_CHOICE_MESSAGE.format(flag=flag, value=value, allowed=", ".join(allowed)))
+        filters[param] = value
+    for dest, param in (("vendor", "vendor"), ("business_line", "business_line"), ("search", "q")):
+        value = getattr(args, dest)
+        if value is not None and value.strip():
+            filters[param] = value.strip()
+    return filters
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file in the same folder, renamed into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CLIError(f"Cannot write {path}: the folder {folder} does not exist.")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise CLIError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+def handle_report(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from inventory import permissions
+    from reports.data import build_report
+    from reports.formats import render
+
+    filters = report_filters(args)
+    if args.format == "terminal" and args.output:
+        usage_error(args, TERMINAL_FILE_MESSAGE)
+    if args.format == "pdf" and not args.output:
+        name = f"mltrack-{args.kind}-report-{timezone.localdate().isoformat()}.pdf"
+        usage_error(args, PDF_NEEDS_FILE_MESSAGE.format(name=name))
+    who = resolve_actor(args)
+    who.require(permissions.can_view, "view the inventory")
+    try:
+        report = build_report(
+            args.kind, filters=filters, today=timezone.localdate(), now=timezone.now(), generated_by=who.actor.name
+        )
+    except ValueError as exc:
+        usage_error(args, str(exc))
+    if args.format == "terminal":
+        from reports.cli.report_output import print_report
+
+        print_report(report)
+        return EXIT_OK
+    from reports.formats import InvalidOutput
+
+    try:
+        content = render(report, args.format)
+    except InvalidOutput as exc:
+        raise CLIError(f"Nothing was written: {exc}") from None
+    if not args.output:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return EXIT_OK
+    path = Path(args.output)
+    write_atomically(path, content)
+    digest = hashlib.sha256(content).hexdigest()
+    sys.stderr.write(
+        f"Wrote {path} ({len(content):,} bytes, SHA-256 {digest}): {report.metadata.title.lower()}, "
+        f"{report.metadata.model_count:,} model(s), as of {report.metadata.as_of.isoformat()}.\n"
+    )
+    return EXIT_OK

@@ -1,7 +1,139 @@
-"""Report pages (in progress)."""
+"""Reports in the console: the report pages with their filters, downloads in every format, and
+PDFs made in the background with their progress.
 
-from django.http import HttpResponse
+Anyone who may view the inventory may read and download reports (examiners included); making a
+report changes no data. Every number comes from reports.data, as in ``mltrack report``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from inventory import permissions as inventory_permissions
+from reports import jobs
+from reports.data import KINDS, TITLES, Report, build_report
+from reports.forms import ReportFilterForm
+from reports.formats import MEDIA_TYPES, InvalidOutput, file_name, render
+from reports.models import ReportJob
+
+NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
+# Rows of each table shown on a report's page; downloads carry every row.
+PREVIEW_ROWS = 100
+DOWNLOAD_FORMATS = ("csv", "json", "oscal")
+RECENT_JOBS = 10
 
 
-def index(request):
-    return HttpResponse("Reports")
+def _require_viewer(request: HttpRequest) -> None:
+    if not inventory_permissions.can_view(request.user):
+        raise PermissionDenied(NO_ACCESS_MESSAGE)
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise Http404("No such report.")
+    return kind
+
+
+def _report(request: HttpRequest, kind: str, form: ReportFilterForm) -> Report:
+    return build_report(
+        kind, filters=form.filters(), today=timezone.localdate(), now=timezone.now(),
+        generated_by=request.user.get_username(),
+    )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    form = ReportFilterForm(request.GET or None)
+    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    recent = ReportJob.objects.order_by("-requested_at")[:RECENT_JOBS]
+    return render(request, "reports/index.html", {
+        "form": form, "kinds": [(kind, TITLES[kind]) for kind in KINDS], "query": query, "jobs": list(recent),
+    })
+
+
+@require_GET
+def report(request: HttpRequest, kind: str) -> HttpResponse:
+    """A report on screen: its metadata, summary, charts and the first rows of each table."""
+    _require_viewer(request)
+    kind = _kind(kind)
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
+    built = _report(request, kind, form)
+    tables = [(table, table.rows[:PREVIEW_ROWS]) for table in built.tables]
+    charts = [(chart, max((value for _, value in chart.bars), default=0)) for chart in built.charts]
+    return render(request, "reports/report.html", {
+        "form": form, "kind": kind, "title": TITLES[kind], "report": built, "tables": tables, "charts": charts,
+        "preview_rows": PREVIEW_ROWS, "query": request.GET.urlencode(), "formats": DOWNLOAD_FORMATS,
+    })
+
+
+@require_GET
+def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The report as a file: CSV, JSON or OSCAL (PDFs are made in the background: pdf below)."""
+    _require_viewer(request)
+    kind = _kind(kind)
+    if fmt not in DOWNLOAD_FORMATS:
+        raise Http404("No such format.")
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
+    built = _report(request, kind, form)
+    try:
+        content = render(built, fmt)
+    except InvalidOutput as exc:
+        messages.error(request, f"The report was not offered for download: {exc}")
+        return redirect(f"{reverse('reports:report', args=[kind])}?{request.GET.urlencode()}")
+    response = HttpResponse(content, content_type=MEDIA_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name(built, fmt)}"'
+    return response
+
+
+@require_POST
+def request_pdf(request: HttpRequest, kind: str) -> HttpResponse:
+    """Queue a PDF of the report for the background worker and show its progress."""
+    _require_viewer(request)
+    kind = _kind(kind)
+    form = ReportFilterForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
+    job = jobs.request_report(
+        kind, fmt="pdf", filters=form.filters(), user=request.user, now=timezone.now(), today=timezone.localdate()
+    )
+    return redirect(job)
+
+
+@require_GET
+def job(request: HttpRequest, pk) -> HttpResponse:
+    _require_viewer(request)
+    report_job = get_object_or_404(ReportJob, pk=pk)
+    return render(request, "reports/job.html", {"job": report_job, "title": TITLES.get(report_job.kind, "Report")})
+
+
+@require_GET
+def job_status(request: HttpRequest, pk) -> JsonResponse:
+    """The job's progress, polled by the job page."""
+    _require_viewer(request)
+    report_job = get_object_or_404(ReportJob, pk=pk)
+    return JsonResponse({
+        "state": report_job.state, "state_label": report_job.get_state_display(), "progress": report_job.progress,
+        "stage": report_job.stage, "error": report_job.error, "sha256": report_job.sha256, "size": report_job.size,
+        "file_url": report_job.get_absolute_url() + "file/" if report_job.state == ReportJob.State.DONE else None,
+    })
+
+
+@require_GET
+def job_file(request: HttpRequest, pk) -> FileResponse:
+    _require_viewer(request)
+    report_job = get_object_or_404(ReportJob, pk=pk, state=ReportJob.State.DONE)
+    response = FileResponse(report_job.file.open("rb"), as_attachment=True, filename=report_job.file_name,
+                            content_type=MEDIA_TYPES[report_job.format])
+    response["X-Content-SHA256"] = report_job.sha256
+    return response
