@@ -19,10 +19,15 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+# The console, plus the Celery worker with its scheduler (beat) in the background: PDF reports and
+# the scheduled jobs run here too, through the file-based broker under var/ (no server needed).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py backfill_compliance_snapshots
 	@echo "MLTrack console: http://$(HOST):$(PORT)/  (log in with an account above)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/celery -A mltrack_site worker --beat --loglevel=WARNING --concurrency=2 & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from inventory.models import AIModel, Environment, RiskTier, Status
+from inventory.models import AIModel, Environment, RiskTier
 from reports.portfolio import HIGH_RISK_TIERS, Portfolio, build_portfolio
 from reviews.compliance import RULESET, Severity, evaluate
 from reviews.services import chain_head
@@ -342,8 +342,8 @@ def _risk(models: QuerySet[AIModel], *, filters, today, now, generated_by) -> Re
                    for figure in figures]
     vendors = _vendor_concentration(models)
     high_risk = _model_rows(
-        models.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD,
-                      status__in=[Status.ACTIVE, Status.DEPRECATED]).order_by("risk_tier", "model_name"), today)
+        models.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD)
+        .order_by("risk_tier", "model_name"), today)
     changed = _model_rows(models.changed_since_review().order_by("model_name"), today)
     vendor_columns = (Column("vendor", "Vendor"), Column("models", "Models"), Column("share_percent", "Share (%)"),
                       Column("critical", "Critical"), Column("high", "High"), Column("production", "In production"))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
@@ -48,8 +49,16 @@ class ComplianceSnapshot(models.Model):
         return round(100 * self.passed / self.evaluated, 1) if self.evaluated else None
 
 
-def reports_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.MLTRACK_REPORTS_DIR)
+class ReportStorage(FileSystemStorage):
+    """Report files under settings.MLTRACK_REPORTS_DIR, read when used (not when imported)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.MLTRACK_REPORTS_DIR)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
 
 
 class ReportJob(models.Model):
@@ -77,7 +86,7 @@ class ReportJob(models.Model):
     stage = models.CharField(max_length=100, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    file = models.FileField(storage=reports_storage, upload_to="%Y/%m/", blank=True)
+    file = models.FileField(storage=ReportStorage(), upload_to="%Y/%m/", blank=True)
     file_name = models.CharField(max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)

@@ -170,7 +170,8 @@ class Portfolio:
 
 def _counts(models: QuerySet[AIModel], today: dt.date) -> dict[str, int]:
     """Every count of the portfolio in one aggregate query (one pass over the models)."""
-    high_risk_prod = Q(status__in=[Status.ACTIVE, Status.DEPRECATED], deployment_environment=Environment.PROD)
+    # Whatever the status: a retired model still marked as production is exactly what to look at.
+    high_risk_prod = Q(deployment_environment=Environment.PROD)
     aggregates = {
         "total": Count("pk"),
         "overdue": Count("pk", filter=NEEDING_REVIEW & overdue_between(today=today)),
@@ -285,7 +286,7 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
             today,
         ),
         high_risk_models=_lines(
-            needing_review.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD).order_by(
+            models.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD).order_by(
                 RISK_RANK.asc(), "next_review_date", "model_name"
             ),
             today,

@@ -19,7 +19,8 @@ from inventory import permissions as inventory_permissions
 from reports import jobs
 from reports.data import KINDS, TITLES, Report, build_report
 from reports.forms import ReportFilterForm
-from reports.formats import MEDIA_TYPES, InvalidOutput, file_name, render
+from reports.formats import MEDIA_TYPES, InvalidOutput, file_name
+from reports.formats import render as render_file
 from reports.models import ReportJob
 
 NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
@@ -87,7 +88,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
     built = _report(request, kind, form)
     try:
-        content = render(built, fmt)
+        content = render_file(built, fmt)
     except InvalidOutput as exc:
         messages.error(request, f"The report was not offered for download: {exc}")
         return redirect(f"{reverse('reports:report', args=[kind])}?{request.GET.urlencode()}")

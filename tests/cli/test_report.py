@@ -1,0 +1,106 @@
+"""mltrack report: every kind in every text format, files written whole or not at all."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+
+from reports.formats import InvalidOutput
+from tests.factories import make_model, record_review
+
+
+@pytest.fixture
+def inventory(db, today):
+    reviewed = make_model(model_name="credit-scoring-v3", risk_tier="critical", vendor="FICO")
+    record_review(reviewed, review_date=today)
+    make_model(model_name="chatbot", risk_tier="high", vendor="Anthropic", data_classification="")
+    make_model(model_name="ledger-rules", risk_tier="low", vendor="In-house", deployment_environment="dev")
+
+
+@pytest.mark.parametrize("kind", ["compliance", "inventory", "risk"])
+def test_terminal_output_shows_the_metadata_summary_and_tables(run, inventory, kind):
+    result = run("report", kind)
+    assert result.code == 0, result.err
+    for text in ("As of", "2026-11-27", "Ruleset", "Audit chain head", "Data SHA-256", "Summary", "os:ops-jane"):
+        assert text in result.out
+    assert "credit-scoring-v3" in result.out
+
+
+def test_json_goes_to_stdout_and_matches_the_filters(run, inventory):
+    result = run("report", "inventory", "-f", "json", "--risk", "HIGH")
+    assert result.code == 0, result.err
+    body = json.loads(result.out)
+    assert [model["model_name"] for model in body["models"]] == ["chatbot"]
+    assert body["metadata"]["filters"] == {"risk_tier": "high"}
+    assert body["metadata"]["generated_by"] == "os:ops-jane"
+
+
+def test_csv_parses_after_the_metadata_lines(run, inventory):
+    result = run("report", "compliance", "-f", "csv", "--vendor", "fico")
+    assert result.code == 0, result.err
+    lines = [line for line in result.out.splitlines() if not line.startswith("# ")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    assert {row["model"] for row in rows} == {"credit-scoring-v3"}
+
+
+def test_a_file_is_written_whole_and_its_digest_printed(run, inventory, tmp_path):
+    target = tmp_path / "risk.json"
+    result = run("report", "risk", "-f", "json", "-o", str(target))
+    assert result.code == 0, result.err
+    content = target.read_bytes()
+    assert f"SHA-256 {hashlib.sha256(content).hexdigest()}" in result.err
+    assert json.loads(content)["summary"]["total"] == 3
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_invalid_output_is_never_written(run, inventory, tmp_path, monkeypatch):
+    from reports import formats
+
+    def refuse(report):
+        raise InvalidOutput("the OSCAL document failed validation: findings[0]: bad uuid")
+
+    monkeypatch.setitem(formats.RENDERERS, "oscal", refuse)
+    target = tmp_path / "ar.json"
+    result = run("report", "compliance", "-f", "oscal", "-o", str(target))
+    assert result.code == 1
+    assert "Nothing was written: the OSCAL document failed validation" in result.err
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "risk", "--risk", "severe"], "argument --risk: 'severe' is not allowed. Allowed values: critical"),
+        (["report", "risk", "--environment", "qa"], "argument --environment: 'qa' is not allowed"),
+        (["report", "audit"], "invalid choice: 'audit'"),
+        (["report", "risk", "-f", "xlsx"], "invalid choice: 'xlsx'"),
+        (["report", "risk", "-f", "pdf"], "-f pdf writes a file: give -o FILE"),
+        (["report", "risk", "-o", "x.txt"], "-o is for files"),
+    ],
+)
+def test_bad_usage_exits_2_and_says_what_is_allowed(run, inventory, args, message):
+    result = run(*args)
+    assert result.code == 2
+    assert message in result.err
+
+
+def test_a_missing_folder_is_named(run, inventory, tmp_path):
+    result = run("report", "risk", "-f", "csv", "-o", str(tmp_path / "nope" / "r.csv"))
+    assert result.code == 1
+    assert "the folder" in result.err and "does not exist" in result.err
+
+
+def test_an_account_without_a_role_is_refused(run, inventory, charlie):
+    result = run("--user", "charlie", "report", "risk")
+    assert result.code == 1
+    assert "Permission denied: charlie (role: none) may not view the inventory." in result.err
+
+
+def test_an_examiner_may_generate_reports(run, inventory, erin):
+    result = run("--user", "erin", "report", "inventory", "-f", "json")
+    assert result.code == 0
+    assert json.loads(result.out)["metadata"]["generated_by"] == "erin"

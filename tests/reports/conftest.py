@@ -1,0 +1,42 @@
+"""A real Celery worker for the report tests: Redis when CELERY_BROKER_URL names it (CI's
+PostgreSQL run), else the embedded default's file-based broker, in a folder of the test's own."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture
+def reports_dir(settings, tmp_path):
+    settings.MLTRACK_REPORTS_DIR = tmp_path / "reports"
+    return settings.MLTRACK_REPORTS_DIR
+
+
+@pytest.fixture
+def celery_worker(tmp_path, transactional_db):
+    """A Celery worker thread consuming from a real broker, for as long as the test runs."""
+    from celery.contrib.testing.worker import start_worker
+
+    from mltrack_site.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options")}
+    broker_url = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+    options = {}
+    if broker_url.startswith("filesystem://"):
+        folders = {name: tmp_path / "broker" / name for name in ("queue", "processed", "control")}
+        for folder in folders.values():
+            folder.mkdir(parents=True)
+        options = {
+            "data_folder_in": str(folders["queue"]), "data_folder_out": str(folders["queue"]),
+            "processed_folder": str(folders["processed"]), "control_folder": str(folders["control"]),
+        }
+    app.conf.update(broker_url=broker_url, broker_transport_options=options)
+    app.pool.force_close_all()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(**saved)
+        app.pool.force_close_all()
