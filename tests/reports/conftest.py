@@ -15,7 +15,7 @@ def reports_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def celery_worker(tmp_path, transactional_db):
+def celery_worker(tmp_path, transactional_reviews):
     """A Celery worker thread consuming from a real broker, for as long as the test runs."""
     from celery.contrib.testing.worker import start_worker
 
@@ -33,10 +33,18 @@ def celery_worker(tmp_path, transactional_db):
             "processed_folder": str(folders["processed"]), "control_folder": str(folders["control"]),
         }
     app.conf.update(broker_url=broker_url, broker_transport_options=options)
-    app.pool.force_close_all()
+    _reset_connections(app)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
             yield app
     finally:
         app.conf.update(**saved)
-        app.pool.force_close_all()
+        _reset_connections(app)
+
+
+def _reset_connections(app) -> None:
+    """Drop the app's broker connections, so the next task is sent with the current settings."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -1,0 +1,92 @@
+"""PDF reports made in the background by a real Celery worker through a real broker."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import jobs
+from reports.models import ReportJob
+from tests.factories import make_model
+
+WAIT_SECONDS = 90
+
+
+def wait_until_finished(job: ReportJob) -> ReportJob:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"the worker did not finish the job in {WAIT_SECONDS} s: {job.state} {job.stage}")
+
+
+def test_a_worker_renders_the_pdf_and_stores_it_with_its_digest(celery_worker, reports_dir, client):
+    from tests.conftest import make_user
+
+    bob = make_user("bob", "model-risk-officer")
+    make_model(model_name="credit-scoring-v3", risk_tier="critical")
+    make_model(model_name="chatbot", risk_tier="high")
+    job = jobs.request_report("inventory", fmt="pdf", filters={"risk_tier": "critical"}, user=bob,
+                              now=timezone.now(), today=timezone.localdate())
+    job = wait_until_finished(job)
+    assert job.state == "done", job.error
+    assert job.progress == 100 and job.model_count == 1
+    content = job.file.read()
+    job.file.close()
+    assert content.startswith(b"%PDF-")
+    assert job.sha256 == hashlib.sha256(content).hexdigest() and job.size == len(content)
+    assert str(reports_dir) in job.file.path
+
+    client.force_login(bob)
+    status = client.get(reverse("reports:job-status", args=[job.pk])).json()
+    assert status["state"] == "done" and status["sha256"] == job.sha256
+    response = client.get(status["file_url"])
+    assert b"".join(response.streaming_content) == content
+    assert response["X-Content-SHA256"] == job.sha256
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_job_is_rendered_once_even_if_its_message_comes_twice(db, reports_dir, bob, monkeypatch):
+
+    calls = []
+    monkeypatch.setattr(jobs, "render_pdf", lambda report, progress: calls.append(report) or b"%PDF-1.7 test")
+    job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    assert jobs.run_job(str(job.pk)).state == "done"
+    assert jobs.run_job(str(job.pk)) is None
+    assert len(calls) == 1
+
+
+def test_a_failure_is_kept_on_the_job_with_its_reason(db, reports_dir, bob, monkeypatch):
+    def broken(report, progress):
+        progress(40, "Laying out pages")
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(jobs, "render_pdf", broken)
+    job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    job = jobs.run_job(str(job.pk))
+    assert job.state == "failed" and job.error == "The report could not be produced: no fonts"
+    assert job.progress == 40 and not job.file
+
+
+@pytest.mark.parametrize("persona", ["erin", "alice"])
+def test_readers_may_follow_a_job(client, db, bob, persona, request):
+    job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(job.get_absolute_url()).status_code == 200
+
+
+def test_a_user_without_a_role_may_not_follow_a_job(client, db, bob, charlie):
+    job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    client.force_login(charlie)
+    for name in ("reports:job", "reports:job-status", "reports:job-file"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 403
