@@ -143,6 +143,7 @@ class Operation:
     count_queries: count SQL queries of an in-process action on one extra, untimed run.
     query_probe:  for an action outside this process: returns its query count, measured separately.
     after:        runs once after the measurement, untimed (checks, housekeeping).
+    up_to_size:   measured only for inventories of at most this many models (its target is set there).
     """
 
     name: str
@@ -152,6 +153,7 @@ class Operation:
     count_queries: bool = True
     query_probe: Callable[[Context], int | None] | None = None
     after: Callable[[Context], None] | None = None
+    up_to_size: int | None = None
 
 
 PAGE_TARGET = Target(max_ms=150, max_queries=10)
@@ -252,6 +254,7 @@ OPERATIONS: list[Operation] = [
 
 # Rows of later issues live beside their app's concerns; they run after the inventory rows.
 from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402  (needs the names above)
+from benchmarks.report_operations import REPORT_OPERATIONS  # noqa: E402
 from benchmarks.review_operations import REVIEW_OPERATIONS  # noqa: E402
 
-OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS
+OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS

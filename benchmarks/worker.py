@@ -108,7 +108,7 @@ def run(*, size: int, repeat: int, seed: int, database: str) -> dict:
         raise RuntimeError(f"migrate failed: {type(exc).__name__}: {exc}") from exc
     migrate_s = time.perf_counter() - start
     log(ctx, f"migrated {connection.vendor} database in {migrate_s:.1f} s")
-    results = [measure(op, ctx, repeat) for op in OPERATIONS]
+    results = [measure(op, ctx, repeat) for op in OPERATIONS if op.up_to_size is None or size <= op.up_to_size]
     return {
         "database": database,
         "vendor": connection.vendor,

@@ -119,7 +119,21 @@ class Report:
 
 
 def canonical_bytes(document: Any) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain).encode()
+    """Keys sorted, no spaces, UTF-8; a whole-number float as an integer (50.0 as 50), as jq
+    writes it, so that the digest can be recomputed with jq (docs/reports.md)."""
+    return json.dumps(
+        _whole_floats_as_ints(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+    ).encode()
+
+
+def _whole_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_whole_floats_as_ints(item) for item in value]
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -161,7 +175,13 @@ def build_report(kind: str, *, filters: dict[str, str], today: dt.date, now: dt.
     if kind not in KINDS:
         raise ValueError(f"Unknown report {kind!r}: choose compliance, inventory or risk.")
     filters = clean_filters(filters)
-    models = filtered_models(filters, today=today)
+    return build_report_of(kind, filtered_models(filters, today=today), filters=filters, today=today, now=now,
+                           generated_by=generated_by)
+
+
+def build_report_of(kind: str, models: QuerySet[AIModel], *, filters: dict[str, str], today: dt.date,
+                    now: dt.datetime, generated_by: str) -> Report:
+    """Build one report of ``models``, which ``filters`` (recorded in the metadata) selected."""
     builder = {"compliance": _compliance, "inventory": _inventory, "risk": _risk}[kind]
     return builder(models, filters=filters, today=today, now=now, generated_by=generated_by)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -111,11 +113,24 @@ def test_metadata_names_the_chain_head_ruleset_filters_and_author(inventory, tod
     assert metadata["generated_by"] == "bob" and metadata["generated_at"] == "2026-11-27T12:00:00+00:00"
     assert metadata["as_of"] == today.isoformat() and metadata["model_count"] == 1
     assert len(metadata["ruleset"]["hash"]) == 64
-    expected = hashlib.sha256(
-        json.dumps({"metadata": report.metadata.identity(), "body": report.body}, sort_keys=True,
-                   separators=(",", ":"), ensure_ascii=False).encode()
-    ).hexdigest()
-    assert metadata["data_sha256"] == expected
+    assert metadata["data_sha256"] == report.data_sha256
+
+
+def docs_recipe() -> str:
+    """The jq recipe of docs/reports.md, as printed there."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "reports.md").read_text()
+    block = text.split("To check a JSON\nreport by hand:\n\n```sh\n", 1)[1].split("```", 1)[0]
+    return block.strip()
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq (apt-get install jq; .ci/run installs it)")
+@pytest.mark.parametrize("kind", ["compliance", "inventory", "risk"])
+def test_the_documented_jq_recipe_recomputes_the_data_digest(inventory, today, kind, tmp_path):
+    report = build(kind, today)
+    (tmp_path / f"{kind}.json").write_bytes(render_json(report))
+    recipe = docs_recipe().replace("compliance.json", f"{kind}.json")
+    done = subprocess.run(["bash", "-c", recipe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.split()[0] == report.data_sha256
 
 
 def test_the_risk_report_has_every_distribution(inventory, today):

@@ -1,0 +1,100 @@
+"""Benchmark rows for the dashboard and the reports.
+
+They run after the compliance rows, so the inventory carries its reviews (10 per model). Before
+the dashboard rows, 90 days of compliance snapshots are written (untimed), as the scheduler
+would have, so the dashboard reads a full trend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from benchmarks.operations import Action, Context, Operation, Target
+
+DASHBOARD_TARGET = Target(max_ms=300, max_queries=15)
+FILTERED_DASHBOARD_QUERY = "?risk_tier=critical&deployment_environment=prod"
+TREND_DAYS = 90
+PDF_MODELS = 1_000
+OSCAL_SIZE = 10_000
+
+
+def _with_trend(ctx: Context) -> None:
+    from django.utils import timezone
+
+    from reports import snapshots
+    from reports.models import ComplianceSnapshot
+
+    snapshots.take_snapshot(today=ctx.today, now=timezone.now())
+    today_rows = list(ComplianceSnapshot.objects.filter(day=ctx.today))
+    past = [
+        ComplianceSnapshot(
+            day=ctx.today - dt.timedelta(days=offset), scope=row.scope, evaluated=row.evaluated,
+            passed=max(row.passed - offset, 0), failed=row.failed + min(offset, row.passed), overdue=row.overdue,
+            ruleset_version=row.ruleset_version, ruleset_hash=row.ruleset_hash, source="backfill",
+            taken_at=row.taken_at,
+        )
+        for offset in range(1, TREND_DAYS) for row in today_rows
+    ]
+    ComplianceSnapshot.objects.bulk_create(past, ignore_conflicts=True)
+
+
+def _dashboard(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    _with_trend(ctx)
+    return ctx.page_action(reverse("reports:dashboard"))
+
+
+def _filtered_dashboard(ctx: Context) -> Action:
+    from django.urls import reverse
+
+    return ctx.page_action(reverse("reports:dashboard") + FILTERED_DASHBOARD_QUERY)
+
+
+def _output_file(ctx: Context, name: str) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="mltrack-bench-"))
+    return str(folder / name)
+
+
+def _compliance_json(ctx: Context) -> Action:
+    return ctx.process_action([ctx.mltrack, "report", "compliance", "-f", "json", "-o",
+                               _output_file(ctx, "compliance.json")])
+
+
+def _oscal(ctx: Context) -> Action:
+    return ctx.process_action([ctx.mltrack, "report", "compliance", "-f", "oscal", "-o",
+                               _output_file(ctx, "compliance.oscal.json")])
+
+
+def _pdf(ctx: Context) -> Action:
+    from django.utils import timezone
+
+    from inventory.models import AIModel
+    from reports.data import build_report_of
+    from reports.formats import render_pdf
+
+    last = AIModel.objects.order_by("pk").values_list("pk", flat=True)[PDF_MODELS - 1]
+    models = AIModel.objects.filter(pk__lte=last)
+
+    def run() -> None:
+        report = build_report_of("inventory", models, filters={}, today=ctx.today, now=timezone.now(),
+                                 generated_by="benchmark")
+        content = render_pdf(report)
+        ctx.notes[PDF_ROW] = f"{report.metadata.model_count:,} models, {len(content) / 1e6:.1f} MB"
+
+    return run
+
+
+PDF_ROW = f"PDF inventory report, {PDF_MODELS:,} models (in process)"
+
+REPORT_OPERATIONS = [
+    Operation("dashboard page", _dashboard, DASHBOARD_TARGET),
+    Operation("dashboard page (filtered)", _filtered_dashboard, DASHBOARD_TARGET),
+    Operation("mltrack report compliance -f json (process)", _compliance_json, Target(max_ms=10_000),
+              count_queries=False),
+    Operation("mltrack report compliance -f oscal, validated (process)", _oscal, Target(max_ms=10_000),
+              count_queries=False, up_to_size=OSCAL_SIZE),
+    Operation(PDF_ROW, _pdf, Target(max_ms=30_000), once=True, count_queries=False),
+]
