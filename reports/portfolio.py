@@ -208,7 +208,8 @@ def _grouped(models: QuerySet[AIModel], column: str, param: str) -> tuple[list[F
     ]
     rest = rows[TOP_GROUPS:]
     if rest:
-        figures.append(Figure("others", f"{len(rest)} others", sum(n for _, n in rest)))
+        label = "1 other" if len(rest) == 1 else f"{len(rest)} others"
+        figures.append(Figure("others", label, sum(n for _, n in rest)))
     return figures, len(rows)
 
 
