@@ -300,6 +300,8 @@ class AIModel(models.Model):
             models.Index(fields=["next_review_date"], name="aimodel_next_review_idx"),
             # The tier, status, environment and vendor filters of the list page, CLI and admin.
             models.Index(fields=["risk_tier", "model_name"], name="aimodel_tier_idx"),
+            # The dashboard's counts by tier, status and environment, read from the index alone.
+            models.Index(fields=["risk_tier", "status", "deployment_environment"], name="aimodel_tier_status_env_idx"),
             # A tier bounded or sorted by due date ("critical and overdue", most overdue first).
             models.Index(fields=["risk_tier", "next_review_date"], name="aimodel_tier_next_review_idx"),
             models.Index(fields=["status", "model_name"], name="aimodel_status_idx"),

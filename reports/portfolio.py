@@ -17,16 +17,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from inventory.filters import OVERDUE_AGES, RISK_RANK
-from inventory.models import (
-    CHANGED_SINCE_REVIEW,
-    NEEDING_REVIEW,
-    AIModel,
-    Environment,
-    RiskTier,
-    Status,
-    overdue_between,
-)
+from inventory.filters import OVERDUE_AGES
+from inventory.models import CHANGED_SINCE_REVIEW, NEEDING_REVIEW, AIModel, Environment, RiskTier, Status, overdue_between
 from reports.models import ComplianceSnapshot
 from reviews.compliance import RULESET, Summary, summary_aggregates, summary_from
 
@@ -169,12 +161,29 @@ class Portfolio:
 
 
 def _counts(models: QuerySet[AIModel], today: dt.date) -> dict[str, int]:
-    """Every count of the portfolio in one aggregate query (one pass over the models)."""
-    # Whatever the status: a retired model still marked as production is exactly what to look at.
-    high_risk_prod = Q(deployment_environment=Environment.PROD)
+    """Every count of the portfolio, in two queries whatever the inventory size.
+
+    The counts by tier, status and environment come from one GROUP BY that an index of those three
+    columns answers; the date-dependent counts and the compliance summary from one pass of
+    conditional counts. Overdue is the sum of its age buckets (they split it exactly).
+    """
+    counts: dict[str, int] = {"total": 0}
+    for key in (
+        [f"tier_{tier}" for tier in RiskTier.values] + [f"prod_{tier}" for tier in HIGH_RISK_TIERS]
+        + [f"status_{status}" for status in Status.values]
+        + [f"env_{environment}" for environment in ["", *Environment.values]]
+    ):
+        counts[key] = 0
+    groups = models.order_by().values_list("risk_tier", "status", "deployment_environment").annotate(n=Count("pk"))
+    for tier, status, environment, n in groups:
+        counts["total"] += n
+        counts[f"tier_{tier}"] += n
+        counts[f"status_{status}"] += n
+        counts[f"env_{environment}"] += n
+        # Whatever the status: a retired model still marked as production is exactly what to look at.
+        if environment == Environment.PROD and tier in HIGH_RISK_TIERS:
+            counts[f"prod_{tier}"] += n
     aggregates = {
-        "total": Count("pk"),
-        "overdue": Count("pk", filter=NEEDING_REVIEW & overdue_between(today=today)),
         "due_soon": Count(
             "pk",
             filter=NEEDING_REVIEW
@@ -182,21 +191,15 @@ def _counts(models: QuerySet[AIModel], today: dt.date) -> dict[str, int]:
         ),
         "never_reviewed": Count("pk", filter=Q(last_review_date__isnull=True)),
         "changed": Count("pk", filter=CHANGED_SINCE_REVIEW),
-        **summary_aggregates(today=today),
+        **summary_aggregates(today=today, by_rule=False),
     }
-    for tier in RiskTier.values:
-        aggregates[f"tier_{tier}"] = Count("pk", filter=Q(risk_tier=tier))
-    for tier in HIGH_RISK_TIERS:
-        aggregates[f"prod_{tier}"] = Count("pk", filter=high_risk_prod & Q(risk_tier=tier))
-    for status in Status.values:
-        aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
-    for environment in ["", *Environment.values]:
-        aggregates[f"env_{environment}"] = Count("pk", filter=Q(deployment_environment=environment))
     for key, _, min_days, max_days in OVERDUE_AGES:
         aggregates[key] = Count(
             "pk", filter=NEEDING_REVIEW & overdue_between(today=today, min_days=min_days, max_days=max_days)
         )
-    return models.order_by().aggregate(**aggregates)
+    counts.update(models.order_by().aggregate(**aggregates))
+    counts["overdue"] = sum(counts[key] for key, _, _, _ in OVERDUE_AGES)
+    return counts
 
 
 def _grouped(models: QuerySet[AIModel], column: str, param: str) -> tuple[list[Figure], int]:
@@ -222,6 +225,18 @@ def _lines(models: QuerySet[AIModel], today: dt.date) -> list[ModelLine]:
         ModelLine(pk, name, vendor, tier, environment, status, created.date(), due, (due - today).days)
         for pk, name, vendor, tier, environment, status, created, due in rows
     ]
+
+
+def _high_risk_in_production(models: QuerySet[AIModel], today: dt.date) -> list[ModelLine]:
+    """Critical, then high, models in production, soonest due first: a query per tier (each read in
+    due-date order from the tier's index), the second only when the first leaves room."""
+    lines: list[ModelLine] = []
+    for tier in HIGH_RISK_TIERS:
+        if len(lines) == LIST_LENGTH:
+            break
+        in_production = models.filter(risk_tier=tier, deployment_environment=Environment.PROD)
+        lines += _lines(in_production.order_by("next_review_date", "model_name"), today)[: LIST_LENGTH - len(lines)]
+    return lines
 
 
 def _trend(scope: str, today: dt.date) -> list[TrendPoint]:
@@ -286,12 +301,7 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
             ),
             today,
         ),
-        high_risk_models=_lines(
-            models.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD).order_by(
-                RISK_RANK.asc(), "next_review_date", "model_name"
-            ),
-            today,
-        ),
+        high_risk_models=_high_risk_in_production(models, today),
         trend=_trend(scope, today) if scope is not None else [],
         trend_scope=scope,
     )
