@@ -203,17 +203,30 @@ def _counts(models: QuerySet[AIModel], today: dt.date) -> dict[str, int]:
 
 
 def _grouped(models: QuerySet[AIModel], column: str, param: str) -> tuple[list[Figure], int]:
-    """Counts by a free-text column, largest first; beyond TOP_GROUPS the rest are one "others"."""
-    rows = list(models.order_by().values_list(column).annotate(n=Count("pk")).order_by("-n", column))
+    """Counts by a free-text column, largest first; beyond TOP_GROUPS the rest are one "others".
+
+    The inventory list filters these columns without regard to case, so spellings that differ
+    only in case are one group (named by its most common spelling), and each count is that of the
+    list its link opens. The database groups by the exact value, which its index answers; the few
+    groups are merged here.
+    """
+    merged: dict[str, dict[str, int]] = {}
+    for value, n in models.order_by().values_list(column).annotate(n=Count("pk")):
+        merged.setdefault(value.lower(), {})[value] = n
+    groups = sorted(
+        ((sum(spellings.values()), min(spellings, key=lambda spelling: (-spellings[spelling], spelling)))
+         for spellings in merged.values()),
+        key=lambda group: (-group[0], group[1].lower()),
+    )
     figures = [
         Figure(value or NOT_SET, value or NOT_SET, n, {param: value} if value else None)
-        for value, n in rows[:TOP_GROUPS]
+        for n, value in groups[:TOP_GROUPS]
     ]
-    rest = rows[TOP_GROUPS:]
+    rest = groups[TOP_GROUPS:]
     if rest:
         label = "1 other" if len(rest) == 1 else f"{len(rest)} others"
-        figures.append(Figure("others", label, sum(n for _, n in rest)))
-    return figures, len(rows)
+        figures.append(Figure("others", label, sum(n for n, _ in rest)))
+    return figures, len(groups)
 
 
 def _lines(models: QuerySet[AIModel], today: dt.date) -> list[ModelLine]:

@@ -318,12 +318,15 @@ def summary_from(row: dict[str, int], *, ruleset: Ruleset = RULESET) -> Summary:
     )
 
 
-def summarize(*, today: dt.date, queryset: QuerySet | None = None, ruleset: Ruleset = RULESET) -> Summary:
+def summarize(
+    *, today: dt.date, queryset: QuerySet | None = None, ruleset: Ruleset = RULESET, by_rule: bool = True
+) -> Summary:
     """The summary alone (evaluated, passed, failed, per-rule counts) in one query, without
     reading the failing models: what the dashboard and the daily snapshot need. The queryset may
     be of AIModel or of its history table (same columns), for the compliance rate on a past day."""
     queryset = queryset if queryset is not None else AIModel.objects.all()
-    return summary_from(queryset.order_by().aggregate(**summary_aggregates(today=today, ruleset=ruleset)), ruleset=ruleset)
+    aggregates = summary_aggregates(today=today, ruleset=ruleset, by_rule=by_rule)
+    return summary_from(queryset.order_by().aggregate(**aggregates), ruleset=ruleset)
 
 
 def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:

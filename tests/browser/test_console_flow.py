@@ -25,13 +25,19 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/")  # the dashboard
+
+
+def open_inventory(page, live_server) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inventory").click()
+    page.wait_for_url(f"{live_server.url}/models/")
 
 
 def test_a_risk_officer_adds_a_model_and_records_its_review(page, live_server, officer, artifacts):
     today = dt.date.today()
     make_model(model_name="credit-decision-gbm", risk_tier="critical", today=today)
     log_in(page, live_server, "risk.officer")
+    open_inventory(page, live_server)
 
     page.get_by_label("Risk tier").select_option("critical")
     page.get_by_role("button", name="Apply").click()
@@ -71,6 +77,8 @@ def test_an_examiner_sees_no_way_to_change_anything(page, live_server, transacti
     make_user("examiner", "examiner")
     make_model(model_name="chat-assistant", today=dt.date.today())
     log_in(page, live_server, "examiner")
+    assert page.get_by_role("link", name="Add a model").count() == 0
+    open_inventory(page, live_server)
     assert page.get_by_role("link", name="Add a model").count() == 0
     page.get_by_role("link", name="chat-assistant").click()
     for name in ("Edit", "Delete…", "Record review", "Mark deprecated"):

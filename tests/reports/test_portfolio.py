@@ -95,3 +95,16 @@ def test_queries_do_not_grow_with_the_inventory(db, today):
             build_portfolio(AIModel.objects.all(), today=today).as_dict()
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10
+
+
+def test_spellings_that_differ_only_in_case_are_one_vendor(db, today):
+    make_model(model_name="a", vendor="OpenAI")
+    make_model(model_name="b", vendor="OpenAI")
+    make_model(model_name="c", vendor="openai", business_line="Cards")
+    make_model(model_name="d", vendor="FICO", business_line="cards")
+    portfolio = build_portfolio(AIModel.objects.all(), today=today)
+    assert [(figure.label, figure.count) for figure in portfolio.by_vendor] == [("OpenAI", 3), ("FICO", 1)]
+    assert portfolio.vendor_count == 2
+    for figure in portfolio.by_vendor + portfolio.by_business_line:
+        if figure.params:
+            assert len(listed(figure.params, today)) == figure.count
