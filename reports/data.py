@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
@@ -109,7 +110,7 @@ class Report:
     # The JSON body (kind-specific; see docs/reports.md), without the metadata.
     body: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def data_sha256(self) -> str:
         document = {"metadata": self.metadata.identity(), "body": self.body}
         return hashlib.sha256(canonical_bytes(document)).hexdigest()
@@ -121,9 +122,7 @@ class Report:
 def canonical_bytes(document: Any) -> bytes:
     """Keys sorted, no spaces, UTF-8; a whole-number float as an integer (50.0 as 50), as jq
     writes it, so that the digest can be recomputed with jq (docs/reports.md)."""
-    return json.dumps(
-        _whole_floats_as_ints(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
-    ).encode()
+    return orjson.dumps(_whole_floats_as_ints(document), option=orjson.OPT_SORT_KEYS, default=_plain)
 
 
 def _whole_floats_as_ints(value: Any) -> Any:

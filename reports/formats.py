@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from reports.data import Cell, Report
 
 FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
@@ -63,7 +65,7 @@ def render_csv(report: Report) -> bytes:
 
 def render_json(report: Report) -> bytes:
     """The metadata (with the data's SHA-256) and the report's body, keys in a fixed order."""
-    return (json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def render_oscal(report: Report) -> bytes:

@@ -34,7 +34,7 @@ class Violation:
             "rule": self.rule.id,
             "severity": self.rule.severity,
             "message": self.message,
-            "citations": self.rule.citations.as_dict(),
+            "citations": self.rule.citations.shared_dict,
         }
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import F, Q
@@ -48,10 +49,17 @@ class Citations:
     iso42001: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
+        """The citations as JSON data (a new dict each time; see shared_dict)."""
         data = asdict(self)
         data["nist_ai_rmf"] = list(self.nist_ai_rmf)
         data["iso42001"] = list(self.iso42001)
         return data
+
+    @cached_property
+    def shared_dict(self) -> dict[str, Any]:
+        """as_dict() made once per rule, for outputs that repeat it per violation (a report of a
+        hundred thousand models); read-only by convention."""
+        return self.as_dict()
 
 
 @dataclass(frozen=True)
