@@ -7,6 +7,20 @@ import os
 
 import pytest
 
+PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+
+
+def skip_without_weasyprint() -> None:
+    """Skip the calling test module when WeasyPrint cannot load its system libraries (Pango)."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        pytest.skip(
+            f"PDF tests need Pango, which WeasyPrint could not load ({exc}); "
+            f"apt-get install {PANGO_PACKAGES} (.ci/run installs them)",
+            allow_module_level=True,
+        )
+
 
 @pytest.fixture
 def reports_dir(settings, tmp_path):

@@ -28,6 +28,9 @@ def wait_until_finished(job: ReportJob) -> ReportJob:
 
 def test_a_worker_renders_the_pdf_and_stores_it_with_its_digest(celery_worker, reports_dir, client):
     from tests.conftest import make_user
+    from tests.reports.conftest import skip_without_weasyprint
+
+    skip_without_weasyprint()
 
     bob = make_user("bob", "model-risk-officer")
     make_model(model_name="credit-scoring-v3", risk_tier="critical")
