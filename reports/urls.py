@@ -12,5 +12,5 @@ urlpatterns = [
     path("reports/jobs/<uuid:pk>/file/", reports.job_file, name="job-file"),
     path("reports/<str:kind>/", reports.report, name="report"),
     path("reports/<str:kind>/download/<str:fmt>/", reports.download, name="download"),
-    path("reports/<str:kind>/pdf/", reports.request_pdf, name="pdf"),
+    path("reports/<str:kind>/queue/<str:fmt>/", reports.queue, name="queue"),
 ]

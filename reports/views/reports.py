@@ -7,11 +7,9 @@ report changes no data. Every number comes from reports.data, as in ``mltrack re
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,15 +17,16 @@ from inventory import permissions as inventory_permissions
 from reports import jobs
 from reports.data import KINDS, TITLES, Report, build_report
 from reports.forms import ReportFilterForm
-from reports.formats import MEDIA_TYPES, InvalidOutput, file_name
+from reports.formats import MEDIA_TYPES, file_name
 from reports.formats import render as render_file
 from reports.models import ReportJob
 
 NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
 # Rows of each table shown on a report's page; downloads carry every row.
 PREVIEW_ROWS = 100
-DOWNLOAD_FORMATS = ("csv", "json", "oscal")
+DOWNLOAD_FORMATS = ("csv", "json")
 RECENT_JOBS = 10
+FORMAT_LABELS = {"pdf": "PDF", "oscal": "OSCAL assessment results"}
 
 
 def _require_viewer(request: HttpRequest) -> None:
@@ -78,7 +77,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """The report as a file: CSV, JSON or OSCAL (PDFs are made in the background: pdf below)."""
+    """The report as a file: CSV or JSON (PDF and OSCAL are made in the background: queue below)."""
     _require_viewer(request)
     kind = _kind(kind)
     if fmt not in DOWNLOAD_FORMATS:
@@ -87,26 +86,23 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
     built = _report(request, kind, form)
-    try:
-        content = render_file(built, fmt)
-    except InvalidOutput as exc:
-        messages.error(request, f"The report was not offered for download: {exc}")
-        return redirect(f"{reverse('reports:report', args=[kind])}?{request.GET.urlencode()}")
-    response = HttpResponse(content, content_type=MEDIA_TYPES[fmt])
+    response = HttpResponse(render_file(built, fmt), content_type=MEDIA_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(built, fmt)}"'
     return response
 
 
 @require_POST
-def request_pdf(request: HttpRequest, kind: str) -> HttpResponse:
-    """Queue a PDF of the report for the background worker and show its progress."""
+def queue(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """Queue a PDF or OSCAL document of the report for the background worker; show its progress."""
     _require_viewer(request)
     kind = _kind(kind)
+    if fmt not in jobs.BACKGROUND_FORMATS:
+        raise Http404("No such format.")
     form = ReportFilterForm(request.POST)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
     job = jobs.request_report(
-        kind, fmt="pdf", filters=form.filters(), user=request.user, now=timezone.now(), today=timezone.localdate()
+        kind, fmt=fmt, filters=form.filters(), user=request.user, now=timezone.now(), today=timezone.localdate()
     )
     return redirect(job)
 
@@ -115,7 +111,9 @@ def request_pdf(request: HttpRequest, kind: str) -> HttpResponse:
 def job(request: HttpRequest, pk) -> HttpResponse:
     _require_viewer(request)
     report_job = get_object_or_404(ReportJob, pk=pk)
-    return render(request, "reports/job.html", {"job": report_job, "title": TITLES.get(report_job.kind, "Report")})
+    return render(request, "reports/job.html", {
+        "job": report_job, "title": TITLES.get(report_job.kind, "Report"), "format_label": FORMAT_LABELS[report_job.format],
+    })
 
 
 @require_GET

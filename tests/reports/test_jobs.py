@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 
 import pytest
@@ -93,3 +94,31 @@ def test_a_user_without_a_role_may_not_follow_a_job(client, db, bob, charlie):
     client.force_login(charlie)
     for name in ("reports:job", "reports:job-status", "reports:job-file"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 403
+
+
+def test_an_invalid_oscal_document_fails_the_job_and_nothing_is_kept(db, reports_dir, bob, monkeypatch):
+    from reports import formats
+    from reports.formats import InvalidOutput
+
+    def refuse(report):
+        raise InvalidOutput("the OSCAL document failed validation: 1 error(s): $.results[0]: missing start")
+
+    monkeypatch.setitem(formats.RENDERERS, "oscal", refuse)
+    job = ReportJob.objects.create(kind="compliance", format="oscal", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    job = jobs.run_job(str(job.pk))
+    assert job.state == "failed" and "failed validation" in job.error and "missing start" in job.error
+    assert not job.file and not job.sha256
+    assert not reports_dir.exists() or not any(reports_dir.rglob("*.json"))
+
+
+def test_a_worker_makes_a_valid_oscal_document(db, reports_dir, bob):
+    job = ReportJob.objects.create(kind="risk", format="oscal", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    make_model(model_name="credit-scoring-v3", risk_tier="critical")
+    job = jobs.run_job(str(job.pk))
+    assert job.state == "done", job.error
+    with job.file.open("rb") as stored:
+        content = stored.read()
+    assert json.loads(content)["assessment-results"]["metadata"]["oscal-version"] == "1.1.2"
+    assert job.file_name.endswith(".oscal.json") and job.sha256 == hashlib.sha256(content).hexdigest()

@@ -9,7 +9,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from reports.formats import InvalidOutput
 from reports.models import ReportJob
 from tests.factories import make_model, record_review
 
@@ -43,7 +42,7 @@ def test_every_reader_sees_the_reports(client, inventory, persona, request):
 def test_a_user_without_a_role_is_refused(client, inventory, charlie, url):
     client.force_login(charlie)
     assert client.get(url).status_code == 403
-    assert client.post(reverse("reports:pdf", args=["risk"])).status_code == 403
+    assert client.post(reverse("reports:queue", args=["risk", "pdf"])).status_code == 403
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, inventory):
@@ -84,17 +83,11 @@ def test_unknown_reports_and_formats_are_not_found(client, bob, inventory):
     assert client.get(reverse("reports:download", args=["risk", "xlsx"])).status_code == 404
 
 
-def test_invalid_oscal_is_not_offered(client, bob, inventory, monkeypatch):
-    from reports import formats
-
-    def refuse(report):
-        raise InvalidOutput("the OSCAL document failed validation: results[0]: missing start")
-
-    monkeypatch.setitem(formats.RENDERERS, "oscal", refuse)
+def test_oscal_and_pdf_are_made_in_the_background_not_downloaded_at_once(client, bob, inventory):
     client.force_login(bob)
-    response = client.get(reverse("reports:download", args=["compliance", "oscal"]), follow=True)
-    assert "Content-Disposition" not in response
-    assert b"failed validation: results[0]: missing start" in response.content
+    assert client.get(reverse("reports:download", args=["compliance", "oscal"])).status_code == 404
+    assert client.post(reverse("reports:queue", args=["compliance", "xlsx"])).status_code == 404
+    assert client.get(reverse("reports:queue", args=["compliance", "pdf"])).status_code == 405
 
 
 def test_asking_for_a_pdf_queues_a_job_with_the_filters(client, erin, inventory, django_capture_on_commit_callbacks,
@@ -105,7 +98,7 @@ def test_asking_for_a_pdf_queues_a_job_with_the_filters(client, erin, inventory,
     monkeypatch.setattr(tasks.render_report_job, "delay", lambda job_id: sent.append(job_id))
     client.force_login(erin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:pdf", args=["risk"]), {"risk_tier": "critical", "vendor": ""})
+        response = client.post(reverse("reports:queue", args=["risk", "pdf"]), {"risk_tier": "critical", "vendor": ""})
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert sent == [str(job.pk)]
@@ -126,7 +119,7 @@ def test_a_broker_that_cannot_be_reached_fails_the_job_with_a_reason(client, bob
     monkeypatch.setattr(tasks.render_report_job, "delay", down)
     client.force_login(bob)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:pdf", args=["inventory"]))
+        client.post(reverse("reports:queue", args=["inventory", "oscal"]))
     job = ReportJob.objects.get()
     assert job.state == "failed" and "background worker could not be reached" in job.error
 

@@ -1,0 +1,165 @@
+"""A report as an OSCAL 1.1.2 Assessment Results document (a dict; reports.oscal renders it).
+
+One result per document: the compliance of the report's models as of its date, whatever the
+report's kind (compliance, inventory or risk). Models are components and inventory items; each
+(model, requirement that applies to it) pair has one observation and one finding; each failure is
+an open risk whose deadline is the model's next review date; review records are back-matter
+evidence with their SHA-256 chain hashes, and their reviewers are parties. The mapping is
+docs/oscal.md.
+
+Everything is in a fixed order (models by name then id, rules in ruleset order, reviews newest
+first), and every UUID is stable (reports.oscal.ids), so the same data gives the same document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.data import Report
+from reports.oscal import backmatter, parts
+from reports.oscal.ids import (
+    OSCAL_VERSION, day_start, institution_uuid, instant, prop, props, reviewer_uuid, single_line, stable_uuid,
+)
+from reports.oscal.scope import Scope
+from reviews.compliance import RULESET
+
+RESULT_TITLES = {
+    "compliance": "Compliance of the models in the compliance report",
+    "inventory": "Compliance of the models in the inventory report",
+    "risk": "Compliance of the models in the risk report",
+}
+# The risk report's portfolio figures (its JSON body's summary), as result properties.
+PORTFOLIO_FIGURES = ("total", "active", "overdue", "due_in_30_days", "never_reviewed", "changed_since_review")
+
+
+def build_document(report: Report, scope: Scope) -> dict[str, Any]:
+    metadata = report.metadata
+    digest = report.data_sha256
+    as_of = day_start(metadata.as_of)
+    reviewers = sorted({review.reviewer for review in scope.reviews})
+    plan = backmatter.assessment_plan_resource(report, digest=digest, as_of=as_of)
+    resources = [plan, backmatter.ruleset_resource(), *backmatter.rule_resources(),
+                 *(backmatter.review_resource(review) for review in scope.reviews)]
+    return {
+        "assessment-results": {
+            "uuid": stable_uuid("assessment-results", digest),
+            "metadata": _metadata(report, digest=digest, reviewers=reviewers),
+            "import-ap": {
+                "href": f"#{plan['uuid']}",
+                "remarks": "The assessment plan is embedded as a back-matter resource (base64 OSCAL JSON).",
+            },
+            "results": [_result(report, scope, digest=digest, as_of=as_of)],
+            "back-matter": {"resources": resources},
+        }
+    }
+
+
+def _metadata(report: Report, *, digest: str, reviewers: list[str]) -> dict[str, Any]:
+    metadata = report.metadata
+    institution = institution_uuid(metadata.institution)
+    responsible = [{"role-id": "prepared-for", "party-uuids": [institution]}]
+    if reviewers:
+        responsible.append({"role-id": "model-reviewer", "party-uuids": [reviewer_uuid(name) for name in reviewers]})
+    filters = [
+        prop(f"filter-{key.replace('_', '-')}", value, cls="filter") for key, value in sorted(metadata.filters.items())
+    ]
+    as_of = metadata.as_of.isoformat()
+    return {
+        "title": f"{metadata.title} of {metadata.institution} as of {as_of}: OSCAL assessment results",
+        "last-modified": instant(metadata.generated_at),
+        "version": f"{as_of}-{digest[:12]}",
+        "oscal-version": OSCAL_VERSION,
+        "props": props(
+            prop("report-kind", metadata.kind),
+            prop("as-of", metadata.as_of),
+            prop("data-sha256", digest),
+            prop("ruleset-version", metadata.ruleset_version),
+            prop("ruleset-sha256", metadata.ruleset_hash),
+            prop("model-count", metadata.model_count),
+            prop("audit-chain-head-sequence", metadata.chain_head_sequence),
+            prop("audit-chain-head-sha256", metadata.chain_head_hash),
+            *filters,
+        ),
+        "roles": [
+            {"id": "prepared-for", "title": "Prepared for"},
+            {"id": "model-reviewer", "title": "Model reviewer",
+             "remarks": "Performed a review of a model that this document cites as evidence."},
+        ],
+        "parties": [
+            {"uuid": institution, "type": "organization", "name": single_line(metadata.institution)},
+            *({"uuid": reviewer_uuid(name), "type": "person", "name": single_line(name)} for name in reviewers),
+        ],
+        "responsible-parties": responsible,
+        "remarks": (
+            f"Exported by MLTrack from its {metadata.kind} report (report data SHA-256 {digest}). "
+            "Only last-modified depends on when the export was made; everything else follows from the data."
+        ),
+    }
+
+
+def _result(report: Report, scope: Scope, *, digest: str, as_of: str) -> dict[str, Any]:
+    metadata = report.metadata
+    summary = scope.summary
+    day = metadata.as_of.isoformat()
+    components, items, observations, findings, risks = [], [], [], [], []
+    for model in scope.models:
+        subject = parts.Subject(model, scope.latest_review.get(model.pk))
+        components.append(parts.component(subject))
+        items.append(parts.inventory_item(subject))
+        failures = scope.failures.get(model.pk, {})
+        for rule in scope.rules_for(model):
+            observation, finding, risk = parts.check(
+                subject, rule, as_of=day, collected=as_of, message=failures.get(rule.id)
+            )
+            observations.append(observation)
+            findings.append(finding)
+            if risk is not None:
+                risks.append(risk)
+    local: dict[str, Any] = {}
+    if components:
+        local["components"] = components
+        local["inventory-items"] = items
+    local["assessment-assets"] = {"assessment-platforms": [parts.platform()]}
+    result: dict[str, Any] = {
+        "uuid": stable_uuid("result", digest),
+        "title": f"{RESULT_TITLES[metadata.kind]} as of {metadata.as_of.isoformat()}",
+        "description": (
+            f"{len(scope.models)} model(s) in the {metadata.kind} report's scope; {summary.evaluated} evaluated "
+            f"against MLTrack ruleset {RULESET.version}: {summary.passed} passed, {summary.failed} failed. Each model "
+            "is a component and an inventory item; each requirement that applies to a model has one observation and "
+            "one finding; each failure is an open risk."
+        ),
+        "start": as_of,
+        "props": _result_props(report, scope),
+        "local-definitions": local,
+        "reviewed-controls": parts.reviewed_controls(),
+    }
+    for key, values in (("observations", observations), ("risks", risks), ("findings", findings)):
+        if values:
+            result[key] = values
+    result["remarks"] = (
+        f"Results as of {metadata.as_of.isoformat()} (start is 00:00 of that day in the site's time zone). "
+        "Retired models (decommissioned and out of production) are listed but not evaluated."
+    )
+    return result
+
+
+def _result_props(report: Report, scope: Scope) -> list[dict[str, str]]:
+    summary = scope.summary
+    figures = [
+        prop("models-in-scope", len(scope.models)),
+        prop("models-evaluated", summary.evaluated),
+        prop("models-passed", summary.passed),
+        prop("models-failed", summary.failed),
+        prop("compliance-rate-percent", summary.compliance_rate),
+        *(prop(f"violations-{rule_id}", count, cls="violations-by-rule")
+          for rule_id, count in summary.violations_by_rule.items()),
+    ]
+    if report.metadata.kind == "risk":
+        portfolio = report.body.get("summary", {})
+        figures += [
+            prop(f"portfolio-{name.replace('_', '-')}", portfolio.get(name), cls="portfolio")
+            for name in PORTFOLIO_FIGURES
+        ]
+    return props(*figures)
+

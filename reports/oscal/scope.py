@@ -1,0 +1,133 @@
+"""What an OSCAL export says about a report's models, read in a fixed number of queries.
+
+Whatever the number of models: the compliance engine's evaluation (three queries: how many are
+evaluated, the failing ones with their rules, and the facts their messages need), one query for
+the models with a bit mask of the rules that apply to each, and one for their review records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.expressions import ExpressionWrapper
+
+from inventory.models import AIModel
+from reviews.compliance import EVALUATED, RULESET, Rule, Summary, evaluate
+from reviews.models import ModelReview
+
+CHUNK = 5000
+
+
+class ModelRow(NamedTuple):
+    pk: int
+    model_name: str
+    vendor: str
+    risk_tier: str
+    use_case: str
+    business_owner: str
+    technical_owner: str
+    deployment_date: dt.date
+    model_version: str
+    deployment_environment: str
+    api_endpoint: str
+    data_classification: str
+    status: str
+    model_type: str
+    business_line: str
+    last_review_date: dt.date | None
+    next_review_date: dt.date
+    latest_review_on: dt.date | None
+    latest_review_outcome: str
+    state_hash: str
+    status_changed_on: dt.date | None
+    # Bit i is set when rule i of the ruleset applies to the model (0 for a retired model).
+    applicable: int
+
+
+class ReviewRow(NamedTuple):
+    id: uuid.UUID
+    sequence: int
+    model_id: int
+    model_name: str
+    review_date: dt.date
+    reviewer: str
+    outcome: str
+    notes: str
+    model_state_hash: str
+    chain_hash: str
+
+
+MODEL_COLUMNS = tuple(name for name in ModelRow._fields if name not in {"pk", "applicable"})
+REVIEW_COLUMNS = ReviewRow._fields
+# A model's latest review: by review date, and on the same date the one recorded last (the
+# order of AIModel.latest_review_*; served by the review_model_idx index).
+LATEST_FIRST = ("-review_date", "-sequence")
+
+
+@dataclass
+class Scope:
+    """The models of a report, each one's failures (rule id -> message) and its review records."""
+
+    models: list[ModelRow]
+    failures: dict[int, dict[str, str]]
+    # In model order, each model's latest review first.
+    reviews: list[ReviewRow]
+    latest_review: dict[int, ReviewRow]
+    summary: Summary
+
+    def rules_for(self, model: ModelRow) -> list[Rule]:
+        """The rules that apply to a model, in ruleset order. A rule the engine found broken is
+        included even if the applicability mask disagreed, so that no failure is ever dropped."""
+        failed = self.failures.get(model.pk, ())
+        return [
+            rule for i, rule in enumerate(RULESET.rules) if model.applicable & (1 << i) or rule.id in failed
+        ]
+
+
+def _applicability_mask() -> ExpressionWrapper:
+    """One integer per model: bit i is set when rule i applies to it (the engine's population and
+    the rule's own scope), so that not-applicable pairs get no observation and no finding."""
+    bits = [
+        Case(When(EVALUATED & rule.scope, then=Value(1 << i)), default=Value(0))
+        for i, rule in enumerate(RULESET.rules)
+    ]
+    total = bits[0]
+    for bit in bits[1:]:
+        total = total + bit
+    return ExpressionWrapper(total, output_field=IntegerField())
+
+
+def read_scope(models: QuerySet[AIModel], *, today: dt.date, all_reviews: bool = False) -> Scope:
+    """Read the models of ``models`` (in its order), their compliance as of ``today`` and their
+    review records: each model's latest, or every record when ``all_reviews``."""
+    evaluation = evaluate(today=today, queryset=models.order_by())
+    # The first message read loads the facts of every failing model, in one query.
+    failures = {
+        result.model_id: {violation.rule.id: violation.message for violation in result.violations}
+        for result in evaluation.failures
+    }
+    rows = models.annotate(applicable=_applicability_mask()).values_list("pk", *MODEL_COLUMNS, "applicable")
+    model_rows = [ModelRow(*row) for row in rows.iterator(chunk_size=CHUNK)]
+    reviews = _reviews(models, all_reviews=all_reviews)
+    latest: dict[int, ReviewRow] = {}
+    for review in reviews:
+        latest.setdefault(review.model_id, review)
+    order = {row.pk: index for index, row in enumerate(model_rows)}
+    reviews.sort(key=lambda review: order.get(review.model_id, -1))  # stable: latest stays first
+    return Scope(models=model_rows, failures=failures, reviews=reviews, latest_review=latest,
+                 summary=evaluation.summary)
+
+
+def _reviews(models: QuerySet[AIModel], *, all_reviews: bool) -> list[ReviewRow]:
+    records = ModelReview.objects.order_by("model_id", *LATEST_FIRST)
+    if all_reviews:
+        records = records.filter(model__in=models.order_by().values("pk"))
+    else:
+        # One correlated lookup per model on the (model, -review_date, -sequence) index.
+        latest = ModelReview.objects.filter(model=OuterRef("pk")).order_by(*LATEST_FIRST).values("pk")[:1]
+        records = records.filter(pk__in=models.order_by().annotate(latest=Subquery(latest)).values("latest"))
+    return [ReviewRow(*row) for row in records.values_list(*REVIEW_COLUMNS).iterator(chunk_size=CHUNK)]
