@@ -81,13 +81,9 @@ def run_job(job_id: str) -> ReportJob | None:
         )
         _progress(job, 5, "Report data built")
         content = _render(job, report)
-    except InvalidOutput as exc:
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=ReportJob.State.FAILED, error=FAILED_MESSAGE.format(error=exc), finished_at=timezone.now()
-        )
-        return ReportJob.objects.get(pk=job_id)
-    except Exception as exc:
-        logger.exception("report job %s failed", job_id)
+    except Exception as exc:  # kept on the job for the person who asked; invalid output is expected, not logged
+        if not isinstance(exc, InvalidOutput):
+            logger.exception("report job %s failed", job_id)
         ReportJob.objects.filter(pk=job.pk).update(
             state=ReportJob.State.FAILED, error=FAILED_MESSAGE.format(error=exc), finished_at=timezone.now()
         )

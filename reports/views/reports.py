@@ -1,5 +1,5 @@
-"""Reports in the console: the report pages with their filters, downloads in every format, and
-PDFs made in the background with their progress.
+"""Reports in the console: the report pages with their filters, CSV and JSON downloads, and PDF
+and OSCAL documents made in the background with their progress.
 
 Anyone who may view the inventory may read and download reports (examiners included); making a
 report changes no data. Every number comes from reports.data, as in ``mltrack report``.
