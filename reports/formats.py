@@ -103,12 +103,16 @@ def file_name(report: Report, fmt: str) -> str:
     return f"mltrack-{metadata.kind}-report-{metadata.as_of.isoformat()}.{EXTENSIONS[fmt]}"
 
 
+# How an empty cell reads in the terminal, on the console and in the PDF.
+EMPTY = "—"
+
+
 def display(value: Any) -> str:
     """A cell as people read it: thousands separators, one decimal, a dash for nothing."""
     if value is None or value == "":
-        return "—"
+        return EMPTY
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "Yes" if value else "No"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):

@@ -19,15 +19,8 @@ from inventory.cli.common import EXIT_OK, CLIError, add_verb, resolve_actor, usa
 
 KINDS = ("compliance", "inventory", "risk")
 FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
-BAD_CHOICE_MESSAGE = "argument {flag}: {value!r} is not allowed. Allowed values: {allowed}."
 PDF_NEEDS_FILE_MESSAGE = "-f pdf writes a file: give -o FILE (for example -o {name})"
 TERMINAL_FILE_MESSAGE = "-o is for files: choose -f csv, json, oscal or pdf"
-# Option dest -> (report filter parameter, flag, choices from the inventory's field, or None).
-FILTERS = {
-    "risk": ("risk_tier", "--risk"),
-    "environment": ("deployment_environment", "--environment"),
-    "status": ("status", "--status"),
-}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,27 +39,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--status", metavar="STATUS", help="active, deprecated or decommissioned")
     parser.add_argument("--business-line", metavar="NAME", help="exact business line, any case")
     parser.add_argument("--search", metavar="TEXT", help="text in the name, vendor, use case or owners")
+    # mltrack list's option checking (browse.list_params) also reads a sort order; reports have their own.
+    parser.set_defaults(sort=None)
 
 
 def report_filters(args: argparse.Namespace) -> dict[str, str]:
-    """The options as report filters; a value outside a field's choices is a usage error (exit 2)."""
-    from inventory.services import ENUM_FIELDS
+    """The options as report filters, checked as ``mltrack list`` checks them (a value outside a
+    field's choices is a usage error naming the allowed values, exit 2)."""
+    from inventory.cli.browse import list_params
 
-    filters: dict[str, str] = {}
-    for dest, (param, flag) in FILTERS.items():
-        value = getattr(args, dest)
-        if value is None:
-            continue
-        value = value.strip().lower()
-        allowed = ENUM_FIELDS[param].values
-        if value not in allowed:
-            usage_error(args, BAD_CHOICE_MESSAGE.format(flag=flag, value=value, allowed=", ".join(allowed)))
-        filters[param] = value
-    for dest, param in (("vendor", "vendor"), ("business_line", "business_line"), ("search", "q")):
-        value = getattr(args, dest)
-        if value is not None and value.strip():
-            filters[param] = value.strip()
-    return filters
+    filters = list_params(args)
+    if args.business_line is not None and args.business_line.strip():
+        filters["business_line"] = args.business_line.strip()
+    return {key: value for key, value in filters.items() if value}
 
 
 def write_atomically(path: Path, content: bytes) -> None:

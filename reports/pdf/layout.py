@@ -25,6 +25,7 @@ from django.conf import settings
 from fontTools.ttLib import TTFont
 
 from reports.data import Cell, Column, Report, Table
+from reports.formats import EMPTY, display
 
 MAX_COLUMNS = 12
 # Columns that are bookkeeping rather than governance content, given up first (in this order)
@@ -37,7 +38,6 @@ SECONDARY_COLUMNS = (
 # A notes field may hold 10,000 characters: pages of one row. The PDF cuts such cells.
 MAX_CELL_CHARS = 600
 CUT_MARK = " … [cut]"
-EMPTY = "—"
 FILTER_LABELS = {"q": "Text search", "deployment_environment": "Environment"}
 
 
@@ -49,15 +49,8 @@ class PrintColumn:
 
 
 def format_cell(value: Cell) -> str:
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    text = str(value)
+    """A cell as every format shows it to people (reports.formats.display), long text cut."""
+    text = display(value)
     if len(text) > MAX_CELL_CHARS:
         return text[:MAX_CELL_CHARS].rstrip() + CUT_MARK
     return text

@@ -48,6 +48,18 @@ def page(browser):
     context.close()
 
 
+PASSWORD = "correct-horse-battery"  # tests.conftest.make_user's
+
+
+def log_in(page, live_server, username: str) -> None:
+    """Sign in through the login form; the console opens on the dashboard."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

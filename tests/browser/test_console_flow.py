@@ -8,24 +8,16 @@ import pytest
 
 from inventory.models import AIModel
 from reviews.models import ModelReview
+from tests.browser.conftest import log_in
 from tests.conftest import make_user
 from tests.factories import make_model
 
 pytestmark = [pytest.mark.browser]
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
 def officer(transactional_reviews):
     return make_user("risk.officer", "model-risk-officer")
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")  # the dashboard
 
 
 def open_inventory(page, live_server) -> None:

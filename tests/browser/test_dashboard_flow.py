@@ -12,24 +12,16 @@ from playwright.sync_api import expect
 
 from inventory.models import AIModel
 from reports.models import ComplianceSnapshot
+from tests.browser.conftest import log_in
 from tests.conftest import make_user
 from tests.factories import make_model
 
 pytestmark = [pytest.mark.browser]
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
 def officer(transactional_reviews):
     return make_user("risk.officer", "model-risk-officer")
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def take_snapshots(today: dt.date, days: int) -> None:
