@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.utils import timezone
 
 from inventory import scheduling
 from inventory.actors import Actor
+from mltrack_site.celery import app
 
 
-@shared_task
+@app.task
 def apply_review_policy() -> int:
     """Reschedule models whose due date came from a policy version no longer in force (idempotent)."""
     return scheduling.apply_review_policy(actor=Actor.system("scheduler"), today=timezone.localdate())

@@ -3,7 +3,9 @@
 Settings come from Django's, prefixed CELERY_ (see settings.py): Redis in production, and by
 default a broker that needs no server (message files under var/broker/), so that ``make run``
 runs the worker and the scheduler on a laptop with nothing else installed. Tasks live in each
-app's ``tasks`` module and call the same services as the console and the CLI.
+app's ``tasks`` module, registered on this app (``@app.task``), and call the same services as the
+console and the CLI. Only processes that send or run tasks import this module (the worker, and
+the console when it queues a report), so the CLI does not pay for importing Celery.
 """
 
 from __future__ import annotations
