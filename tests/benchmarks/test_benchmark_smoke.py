@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.operations import OPERATIONS
+from benchmarks.report_operations import PDF_ROW
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,11 +23,23 @@ def test_quick_run_measures_every_operation(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    rows = json.loads(results.read_text())["results"]
+    unmeasured = {row["operation"] for row in rows if row["median_ms"] is None}
+    # Without Pango (see tests/reports/conftest.py) the PDF row cannot be measured, and says why.
+    allowed = {PDF_ROW} if not weasyprint_loads() else set()
+    assert unmeasured <= allowed, done.stdout + done.stderr
+    assert done.returncode == (1 if unmeasured else 0), done.stdout + done.stderr
     for op in OPERATIONS:
         assert op.name in done.stdout
-    rows = json.loads(results.read_text())["results"]
     assert {row["operation"] for row in rows} == {op.name for op in OPERATIONS}
-    assert all(row["size"] == 1000 and row["median_ms"] is not None for row in rows)
+    assert all(row["size"] == 1000 for row in rows)
+
+
+def weasyprint_loads() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
