@@ -218,7 +218,7 @@ CELERY_BEAT_SCHEDULE = {
     "apply-review-policy": {"task": "inventory.tasks.apply_review_policy", "schedule": 6 * 60 * 60},
 }
 
-# Generated report files (PDFs made in the background), served only through the console's
+# Generated report files (PDF and OSCAL made in the background), served only through the console's
 # permission-checked download view. Several machines need a shared folder here.
 MLTRACK_REPORTS_DIR = Path(env_str("MLTRACK_REPORTS_DIR", str(VAR_DIR / "reports")))
 
