@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from inventory.models import CHANGED_SINCE_REVIEW, DataClassification, Environment, Status
 

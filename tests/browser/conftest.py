@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -58,6 +59,20 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def add_model_through_form(page, live_server, name: str, *, deployed: dt.date) -> None:
+    """Add a high-risk in-house model with the console's form; ends on the new model's page."""
+    page.get_by_role("link", name="Add a model").click()
+    page.get_by_label("Model name").fill(name)
+    page.get_by_label("Vendor").fill("In-house")
+    page.get_by_label("Risk tier").select_option("high")
+    page.get_by_label("Use case").fill("Real-time card fraud detection")
+    page.get_by_label("Business owner").fill("Jane Smith (Cards)")
+    page.get_by_label("Technical owner").fill("Fraud Data Science")
+    page.get_by_label("Deployment date").fill(deployed.isoformat())
+    page.get_by_role("button", name="Add model").click()
+    page.wait_for_url(f"{live_server.url}/models/*/")
 
 
 @pytest.fixture

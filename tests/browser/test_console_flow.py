@@ -8,7 +8,7 @@ import pytest
 
 from inventory.models import AIModel
 from reviews.models import ModelReview
-from tests.browser.conftest import log_in
+from tests.browser.conftest import add_model_through_form, log_in
 from tests.conftest import make_user
 from tests.factories import make_model
 
@@ -35,16 +35,7 @@ def test_a_risk_officer_adds_a_model_and_records_its_review(page, live_server, o
     page.get_by_role("button", name="Apply").click()
     assert page.get_by_role("link", name="credit-decision-gbm").is_visible()
 
-    page.get_by_role("link", name="Add a model").click()
-    page.get_by_label("Model name").fill("fraud-detector-v2")
-    page.get_by_label("Vendor").fill("In-house")
-    page.get_by_label("Risk tier").select_option("high")
-    page.get_by_label("Use case").fill("Real-time card fraud detection")
-    page.get_by_label("Business owner").fill("Jane Smith (Cards)")
-    page.get_by_label("Technical owner").fill("Fraud Data Science")
-    page.get_by_label("Deployment date").fill((today - dt.timedelta(days=100)).isoformat())
-    page.get_by_role("button", name="Add model").click()
-    page.wait_for_url(f"{live_server.url}/models/*/")
+    add_model_through_form(page, live_server, "fraud-detector-v2", deployed=today - dt.timedelta(days=100))
     assert page.get_by_role("heading", name="fraud-detector-v2", level=1).is_visible()
 
     page.get_by_label("Review date").fill(today.isoformat())

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from inventory.models import AIModel
 from reports.models import ComplianceSnapshot
-from tests.browser.conftest import log_in
+from tests.browser.conftest import add_model_through_form, log_in
 from tests.conftest import make_user
 from tests.factories import make_model
 
@@ -76,16 +76,7 @@ def test_the_dashboard_follows_a_risk_officers_work(page, live_server, officer, 
     # Add a model through the console: one more model, one more overdue review.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     expect(tile(page, "total")).to_have_attribute("data-count", "3")
-    page.get_by_role("link", name="Add a model").click()
-    page.get_by_label("Model name").fill("fraud-detector-v2")
-    page.get_by_label("Vendor").fill("In-house")
-    page.get_by_label("Risk tier").select_option("high")
-    page.get_by_label("Use case").fill("Real-time card fraud detection")
-    page.get_by_label("Business owner").fill("Jane Smith (Cards)")
-    page.get_by_label("Technical owner").fill("Fraud Data Science")
-    page.get_by_label("Deployment date").fill((today - dt.timedelta(days=100)).isoformat())
-    page.get_by_role("button", name="Add model").click()
-    page.wait_for_url(f"{live_server.url}/models/*/")
+    add_model_through_form(page, live_server, "fraud-detector-v2", deployed=today - dt.timedelta(days=100))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     expect(tile(page, "total")).to_have_attribute("data-count", "4")
     expect(tile(page, "overdue")).to_have_attribute("data-count", "2")
