@@ -300,8 +300,12 @@ class AIModel(models.Model):
             models.Index(fields=["next_review_date"], name="aimodel_next_review_idx"),
             # The tier, status, environment and vendor filters of the list page, CLI and admin.
             models.Index(fields=["risk_tier", "model_name"], name="aimodel_tier_idx"),
-            # The dashboard's counts by tier, status and environment, read from the index alone.
-            models.Index(fields=["risk_tier", "status", "deployment_environment"], name="aimodel_tier_status_env_idx"),
+            # The dashboard's counts by tier, status, environment, vendor and business line, read
+            # from the index alone (reports.portfolio.GROUP_COLUMNS).
+            models.Index(
+                fields=["risk_tier", "status", "deployment_environment", "vendor", "business_line"],
+                name="aimodel_dashboard_idx",
+            ),
             # A tier bounded or sorted by due date ("critical and overdue", most overdue first).
             models.Index(fields=["risk_tier", "next_review_date"], name="aimodel_tier_next_review_idx"),
             models.Index(fields=["status", "model_name"], name="aimodel_status_idx"),

@@ -198,9 +198,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The first page after login: the portfolio of the (filtered) inventory, each number a link.
 
     Query budget, whatever the inventory size: session, user, user permissions, group
-    permissions, then build_portfolio's nine at most (counts by tier, status and environment; the
-    other counts; vendors; business lines; three short lists, the high-risk one in up to two
-    queries; the trend) = 13.
+    permissions, then build_portfolio's seven at most (every count in two; three short lists,
+    the high-risk one in up to two queries; the trend) = 11.
     """
     if not permissions.can_view(request.user):
         raise PermissionDenied(NO_ACCESS_MESSAGE)

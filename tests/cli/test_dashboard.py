@@ -390,7 +390,7 @@ def test_its_queries_do_not_grow_with_the_inventory(run, bob, today, args):
 
     assert small == large
     # Budget: the acting account (1; with --user its permissions, 2 more), then the portfolio: the
-    # counts by tier, status and environment, every other count, vendors, business lines, recent
-    # additions, reviews needed, high-risk models (critical, then high while there is room: 2 here),
-    # and the trend unless the filters have none (9, or 8).
-    assert small == (1 + 2 + 8 if "--user" in args else 1 + 9)
+    # counts grouped by tier, status, environment, vendor and business line, the conditional counts,
+    # recent additions, reviews needed, high-risk models (critical, then high while there is room:
+    # 2 here), and the trend unless the filters have none (7, or 6).
+    assert small == (1 + 2 + 6 if "--user" in args else 1 + 7)

@@ -28,9 +28,9 @@ URL = reverse("reports:dashboard")
 LIST_URL = reverse("inventory:list")
 COMPLIANCE_URL = reverse("reviews:compliance")
 ACTOR = inventory_services.Actor(name="tests")
-# Session, user, user permissions, group permissions, then the portfolio's nine queries (the
+# Session, user, user permissions, group permissions, then the portfolio's seven queries (the
 # high-risk list takes two when fewer than ten critical models are in production, as here).
-QUERY_BUDGET = 13
+QUERY_BUDGET = 11
 
 
 @pytest.fixture(autouse=True)
