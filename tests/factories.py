@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from inventory import services
-from inventory.models import AIModel
+from inventory.models import AIModel, Status
 
 _serial = itertools.count(1)
 DEFAULT_TODAY = dt.date(2026, 11, 27)
@@ -35,6 +35,12 @@ def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None =
     )
 
 
+def decommission(model: AIModel, *, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None) -> AIModel:
+    return services.change_status(
+        model=model, status=Status.DECOMMISSIONED, actor=actor or services.Actor(name="tests"), today=today
+    )
+
+
 def record_review(model: AIModel, *, today: dt.date = DEFAULT_TODAY, now: dt.datetime | None = None,
                   actor: services.Actor | None = None, **fields: Any):
     from reviews import services as review_services
@@ -49,3 +55,11 @@ def record_review(model: AIModel, *, today: dt.date = DEFAULT_TODAY, now: dt.dat
         model=model, entry=entry, actor=actor or services.Actor(name="tests"), today=today,
         now=now or dt.datetime(2026, 11, 27, 15, 30, 0, 123456, tzinfo=dt.UTC),
     )
+
+
+def make_three_models(today: dt.date = DEFAULT_TODAY) -> None:
+    """A small mixed inventory for the report tests: a critical model reviewed today, a high one in
+    production with no data classification (it fails a rule), a low one in development."""
+    record_review(make_model(model_name="credit-scoring-v3", risk_tier="critical", vendor="FICO"), review_date=today)
+    make_model(model_name="chatbot", risk_tier="high", vendor="Anthropic", data_classification="")
+    make_model(model_name="ledger-rules", risk_tier="low", vendor="In-house", deployment_environment="dev")

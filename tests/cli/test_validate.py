@@ -18,7 +18,7 @@ from inventory.models import AIModel, Status
 from reviews import cli_compliance_output
 from reviews.compliance import RULESET, evaluate
 from tests.conftest import TODAY
-from tests.factories import make_model, record_review
+from tests.factories import decommission, make_model, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,6 @@ def set_fields(model: AIModel, **fields) -> AIModel:
     # Straight to the database: the services would refuse these values.
     AIModel.objects.filter(pk=model.pk).update(**fields)
     return AIModel.objects.get(pk=model.pk)
-
-
-def decommission(model: AIModel) -> AIModel:
-    return inventory_services.change_status(model=model, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY)
 
 
 # One model breaking each rule, and the message validate prints for it.

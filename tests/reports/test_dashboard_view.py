@@ -13,14 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory import services as inventory_services
-from inventory.models import AIModel, Status
+from inventory.models import AIModel
 from reports.models import ComplianceSnapshot
 from reports.portfolio import Figure, TrendPoint
 from reports.templatetags.charts import bar_chart, compliance_donut, trend_chart
 from reports.views.dashboard import NO_ACCESS_MESSAGE
 from reviews.compliance import summarize
 from tests.conftest import TODAY
-from tests.factories import make_model, record_review
+from tests.factories import decommission, make_model, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,6 @@ QUERY_BUDGET = 11
 def _frozen_today():
     with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
         yield
-
-
-def decommission(model: AIModel) -> AIModel:
-    return inventory_services.change_status(model=model, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY)
 
 
 @pytest.fixture

@@ -10,15 +10,12 @@ import pytest
 from django.urls import reverse
 
 from reports.models import ReportJob
-from tests.factories import make_model, record_review
+from tests.factories import make_three_models
 
 
 @pytest.fixture
 def inventory(db, today):
-    reviewed = make_model(model_name="credit-scoring-v3", risk_tier="critical", vendor="FICO")
-    record_review(reviewed, review_date=today)
-    make_model(model_name="chatbot", risk_tier="high", vendor="Anthropic", data_classification="")
-    make_model(model_name="ledger-rules", risk_tier="low", vendor="In-house", deployment_environment="dev")
+    make_three_models(today)
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "carol", "erin"])

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory import services as inventory_services
-from inventory.models import AIModel, Status
+from inventory.models import AIModel
 from reviews.compliance import RULESET, evaluate, evaluate_model
 from reviews.compliance_views import PAGE_SIZE, compliance_panel
 from tests.conftest import TODAY
-from tests.factories import make_model, record_review
+from tests.factories import decommission, make_model, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,6 @@ VENDOR = {"vendor": "OpenAI", "api_endpoint": "https://api.openai.example/v1", "
 def _frozen_today():
     with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
         yield
-
-
-def decommission(model: AIModel) -> AIModel:
-    return inventory_services.change_status(model=model, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY)
 
 
 @pytest.fixture
