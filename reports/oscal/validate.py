@@ -176,8 +176,9 @@ def _in_child(check: Callable[[], list[str]], results: Connection) -> None:
 
 def _run_beside(check: Callable[[], list[str]], main: Callable[[], list[str]]) -> list[str]:
     """``main()`` here and ``check()`` in a forked process at the same time (on two cores, the two
-    validations of a large export take as long as the longer one); in turn where fork is missing."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    validations of a large export take as long as the longer one); in turn where fork is missing,
+    or in a daemonic process, which may not start children: a task in Celery's prefork pool."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return check() + main()
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)

@@ -9,6 +9,7 @@ import json
 import uuid
 from pathlib import Path
 
+import billiard.pool
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -358,6 +359,28 @@ def test_it_never_returns_a_document_that_fails_validation(inventory, monkeypatc
     with pytest.raises(OscalInvalid, match="refers to no component"):
         returned = render_oscal(report_of())
     assert returned is None
+
+
+def _errors_of(document: dict) -> list[str]:
+    try:
+        validate_document(document, serialise(document).decode())
+    except OscalInvalid as refused:
+        return refused.errors
+    return []
+
+
+def test_it_validates_in_a_worker_pool_process(inventory):
+    """Celery's prefork pool runs tasks in daemonic processes, which may not fork a child of their own."""
+    valid = build_oscal(report_of())
+    # One breakage only MLTrack's own checks find, one only the package finds.
+    dangling, incomplete = copy.deepcopy(valid), copy.deepcopy(valid)
+    BREAKAGES["a dangling observation reference"](dangling)
+    BREAKAGES["a missing required field"](incomplete)
+
+    with billiard.pool.Pool(1) as pool:
+        assert pool.apply(_errors_of, (valid,)) == []
+        assert pool.apply(_errors_of, (dangling,)) == _errors_of(dangling) != []
+        assert pool.apply(_errors_of, (incomplete,)) == _errors_of(incomplete) != []
 
 
 def test_it_keeps_the_validators_database_under_var_dir(inventory):
