@@ -20,10 +20,10 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from inventory.models import AIModel, Environment, RiskTier
-from reports.portfolio import HIGH_RISK_TIERS, Portfolio, build_portfolio
+from inventory.models import AIModel, Environment
+from reports.portfolio import HIGH_RISK_TIERS, Portfolio, build_portfolio, share
 from reviews.compliance import RULESET, Severity, evaluate
 from reviews.services import chain_head
 
@@ -307,25 +307,13 @@ def _portfolio_highlights(portfolio: Portfolio) -> list[tuple[str, Cell]]:
     ]
 
 
-def _share(count: int, total: int) -> float:
-    return round(100 * count / total, 1) if total else 0.0
-
-
-def _vendor_concentration(models: QuerySet[AIModel]) -> list[tuple[Cell, ...]]:
-    """Per vendor: models, share, critical, high, in production (one grouped query)."""
-    rows = (
-        models.order_by().values_list("vendor")
-        .annotate(
-            n=Count("pk"),
-            critical=Count("pk", filter=Q(risk_tier=RiskTier.CRITICAL)),
-            high=Count("pk", filter=Q(risk_tier=RiskTier.HIGH)),
-            prod=Count("pk", filter=Q(deployment_environment=Environment.PROD)),
-        )
-        .order_by("-n", "vendor")
-    )
-    rows = list(rows)
-    total = sum(row[1] for row in rows)
-    return [(vendor or "(not set)", n, _share(n, total), critical, high, prod) for vendor, n, critical, high, prod in rows]
+def _vendor_concentration(portfolio: Portfolio) -> list[tuple[Cell, ...]]:
+    """Per vendor: models, share, critical, high, in production (the vendors of the chart)."""
+    return [
+        (line.vendor, line.models, share(line.models, portfolio.total),
+         line.critical, line.high, line.in_production)
+        for line in portfolio.vendors
+    ]
 
 
 def _model_rows(models: QuerySet[AIModel], today: dt.date) -> list[tuple[Cell, ...]]:
@@ -359,7 +347,7 @@ def _risk(models: QuerySet[AIModel], *, filters, today, now, generated_by) -> Re
     ]
     figure_rows = [(section, figure.label, figure.count, figure.share_of(total)) for section, figures in sections
                    for figure in figures]
-    vendors = _vendor_concentration(models)
+    vendors = _vendor_concentration(portfolio)
     high_risk = _model_rows(
         models.filter(risk_tier__in=HIGH_RISK_TIERS, deployment_environment=Environment.PROD)
         .order_by("risk_tier", "model_name"), today)

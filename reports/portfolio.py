@@ -35,6 +35,11 @@ DUE_SOON_DAYS = 30
 NOT_SET = "(not set)"
 
 
+def share(count: int, total: int) -> float:
+    """``count`` as a percentage of ``total``, to one decimal (0.0 of nothing)."""
+    return round(100 * count / total, 1) if total else 0.0
+
+
 @dataclass(frozen=True)
 class Figure:
     """A number and the inventory-list filter that lists its models (None: no single list)."""
@@ -45,7 +50,7 @@ class Figure:
     params: dict[str, str] | None = None
 
     def share_of(self, total: int) -> float:
-        return round(100 * self.count / total, 1) if total else 0.0
+        return share(self.count, total)
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label, "count": self.count}
@@ -84,6 +89,18 @@ class ModelLine:
 
 
 @dataclass(frozen=True)
+class VendorLine:
+    """One vendor's models (spellings that differ only in case are one vendor): how many, and of
+    them how many are critical, high risk, and in production."""
+
+    vendor: str
+    models: int
+    critical: int
+    high: int
+    in_production: int
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     day: dt.date
     evaluated: int
@@ -114,6 +131,8 @@ class Portfolio:
     by_environment: list[Figure]
     by_vendor: list[Figure]
     vendor_count: int
+    # Every vendor, largest first (by_vendor shows the largest and folds the rest).
+    vendors: list[VendorLine]
     by_business_line: list[Figure]
     overdue_by_age: list[Figure]
     high_risk_in_production: list[Figure]
@@ -171,11 +190,12 @@ GROUP_COLUMNS = ("risk_tier", "status", "deployment_environment", "vendor", "bus
 
 @dataclass
 class _Tally:
-    """The portfolio's counts: ``counts`` by figure key, and the models per exact spelling of
-    vendor and of business line (merged without regard to case by _grouped)."""
+    """The portfolio's counts: ``counts`` by figure key; per exact spelling of each vendor, its
+    models, critical, high-risk and production models; and the models per exact spelling of each
+    business line. Spellings are merged without regard to case by _spellings_merged."""
 
     counts: dict[str, int]
-    vendors: Counter[str]
+    vendors: dict[str, Counter[str]]
     business_lines: Counter[str]
 
 
@@ -213,7 +233,7 @@ def _tally(models: QuerySet[AIModel], today: dt.date) -> _Tally:
         + [f"env_{environment}" for environment in ["", *Environment.values]],
         0,
     )
-    vendors: Counter[str] = Counter()
+    vendors: dict[str, Counter[str]] = {}
     business_lines: Counter[str] = Counter()
     groups = models.order_by().values_list(*GROUP_COLUMNS).annotate(n=Count("*"))
     for tier, status, environment, vendor, business_line, n in groups:
@@ -224,37 +244,58 @@ def _tally(models: QuerySet[AIModel], today: dt.date) -> _Tally:
         # Whatever the status: a retired model still marked as production is exactly what to look at.
         if environment == Environment.PROD and tier in HIGH_RISK_TIERS:
             counts[f"prod_{tier}"] += n
-        vendors[vendor] += n
+        of_vendor = vendors.setdefault(vendor, Counter())
+        of_vendor["models"] += n
+        if tier in HIGH_RISK_TIERS:
+            of_vendor[tier] += n
+        if environment == Environment.PROD:
+            of_vendor["in_production"] += n
         business_lines[business_line] += n
     counts.update(models.order_by().aggregate(**_condition_counts(today)))
     counts["overdue"] = sum(counts[key] for key, _, _, _ in OVERDUE_AGES)
     return _Tally(counts, vendors, business_lines)
 
 
-def _grouped(spellings_counted: Counter[str], param: str) -> tuple[list[Figure], int]:
-    """Counts by a free-text column, largest first; beyond TOP_GROUPS the rest are one "others".
+def _spellings_merged(counted: dict[str, int]) -> list[tuple[int, str, list[str]]]:
+    """Groups of a free-text column's values, largest first: (count, name, spellings).
 
     The inventory list filters these columns without regard to case, so spellings that differ
-    only in case are one group (named by its most common spelling), and each count is that of the
+    only in case are one group, named by its most common spelling, and each count is that of the
     list its link opens. The database groups by the exact value; the few groups are merged here.
     """
-    merged: dict[str, dict[str, int]] = {}
-    for value, n in spellings_counted.items():
-        merged.setdefault(value.lower(), {})[value] = n
-    groups = sorted(
-        ((sum(spellings.values()), min(spellings, key=lambda spelling: (-spellings[spelling], spelling)))
-         for spellings in merged.values()),
-        key=lambda group: (-group[0], group[1].lower()),
-    )
+    merged: dict[str, list[str]] = {}
+    for value in counted:
+        merged.setdefault(value.lower(), []).append(value)
+    groups = [
+        (sum(counted[spelling] for spelling in spellings),
+         min(spellings, key=lambda spelling: (-counted[spelling], spelling)), spellings)
+        for spellings in merged.values()
+    ]
+    return sorted(groups, key=lambda group: (-group[0], group[1].lower()))
+
+
+def _grouped(counted: dict[str, int], param: str) -> tuple[list[Figure], int]:
+    """Counts by a free-text column, largest first; beyond TOP_GROUPS the rest are one "others"."""
+    groups = _spellings_merged(counted)
     figures = [
         Figure(value or NOT_SET, value or NOT_SET, n, {param: value} if value else None)
-        for n, value in groups[:TOP_GROUPS]
+        for n, value, _ in groups[:TOP_GROUPS]
     ]
     rest = groups[TOP_GROUPS:]
     if rest:
         label = "1 other" if len(rest) == 1 else f"{len(rest)} others"
-        figures.append(Figure("others", label, sum(n for n, _ in rest)))
+        figures.append(Figure("others", label, sum(n for n, _, _ in rest)))
     return figures, len(groups)
+
+
+def _vendor_lines(vendors: dict[str, Counter[str]]) -> list[VendorLine]:
+    groups = _spellings_merged({vendor: counts["models"] for vendor, counts in vendors.items()})
+    lines = []
+    for n, vendor, spellings in groups:
+        counts = sum((vendors[spelling] for spelling in spellings), Counter())
+        lines.append(VendorLine(vendor or NOT_SET, n, counts[RiskTier.CRITICAL], counts[RiskTier.HIGH],
+                                counts["in_production"]))
+    return lines
 
 
 def _lines(models: QuerySet[AIModel], today: dt.date) -> list[ModelLine]:
@@ -308,7 +349,7 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
     """
     tally = _tally(models, today)
     counts = tally.counts
-    by_vendor, vendor_count = _grouped(tally.vendors, "vendor")
+    by_vendor, vendor_count = _grouped({vendor: counts["models"] for vendor, counts in tally.vendors.items()}, "vendor")
     by_business_line, _ = _grouped(tally.business_lines, "business_line")
     needing_review = models.filter(NEEDING_REVIEW)
     scope = trend_scope(filters or {})
@@ -329,6 +370,7 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
         ] + ([Figure("", NOT_SET, counts["env_"])] if counts["env_"] else []),
         by_vendor=by_vendor,
         vendor_count=vendor_count,
+        vendors=_vendor_lines(tally.vendors),
         by_business_line=by_business_line,
         overdue_by_age=[Figure(key, label, counts[key], {"review": key}) for key, label, _, _ in OVERDUE_AGES],
         high_risk_in_production=[

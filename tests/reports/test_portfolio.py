@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel
 from inventory import services
-from reports.portfolio import build_portfolio
+from reports.data import build_report
+from reports.portfolio import VendorLine, build_portfolio
 from reviews.compliance import Summary, evaluate, summarize
 from tests.factories import make_model, record_review
 
@@ -136,3 +137,18 @@ def test_spellings_that_differ_only_in_case_are_one_vendor(db, today):
     for figure in portfolio.by_vendor + portfolio.by_business_line:
         if figure.params:
             assert len(listed(figure.params, today)) == figure.count
+
+
+def test_the_risk_reports_vendor_table_is_the_charts_vendors(db, today):
+    make_model(model_name="a", vendor="OpenAI", risk_tier="critical")
+    make_model(model_name="b", vendor="OpenAI", risk_tier="high", deployment_environment="dev")
+    make_model(model_name="c", vendor="openai", risk_tier="low")
+    make_model(model_name="d", vendor="FICO", risk_tier="high")
+    portfolio = build_portfolio(AIModel.objects.all(), today=today)
+
+    assert portfolio.vendors == [VendorLine("OpenAI", 3, 1, 1, 2), VendorLine("FICO", 1, 0, 1, 1)]
+    report = build_report("risk", filters={}, today=today, now=dt.datetime.now(dt.UTC), generated_by="tests")
+    chart = next(chart for chart in report.charts if chart.key == "vendors")
+    table = next(table for table in report.tables if table.key == "vendors")
+    assert [row[:2] for row in table.rows] == chart.bars == [("OpenAI", 3), ("FICO", 1)]
+    assert table.rows[0] == ("OpenAI", 3, 75.0, 1, 1, 2)
