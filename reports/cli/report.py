@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from inventory.cli.common import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error
@@ -59,13 +57,11 @@ def write_atomically(path: Path, content: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CLIError(f"Cannot write {path}: the folder {folder} does not exist.")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    from reports.files import replace_atomically
+
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
+        replace_atomically(path, lambda out: out.write(content))
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise CLIError(f"Cannot write {path}: {exc.strerror}.") from None
 
 

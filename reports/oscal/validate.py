@@ -21,8 +21,7 @@ import base64
 import json
 import logging
 import multiprocessing
-import os
-import tempfile
+import shutil
 import threading
 import zipfile
 from importlib import resources
@@ -33,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
+from reports.files import replace_atomically
 from reports.oscal.checks import check_document
 
 OSCAL_SUPPORT_VERSION = "v1.1.2"
@@ -72,17 +72,8 @@ def _unpack_support_db(path: Path) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     archive = resources.files("oscal.data").joinpath("oscal_support.zip")
-    with archive.open("rb") as stream, zipfile.ZipFile(stream) as bundle:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".oscal_support-")
-        try:
-            with os.fdopen(handle, "wb") as target, bundle.open(SUPPORT_DB_NAME) as source:
-                while chunk := source.read(1 << 20):
-                    target.write(chunk)
-            os.chmod(temporary, 0o644)  # mkstemp's 0600 would shut out a worker running as another user
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    with archive.open("rb") as stream, zipfile.ZipFile(stream) as bundle, bundle.open(SUPPORT_DB_NAME) as source:
+        replace_atomically(path, lambda target: shutil.copyfileobj(source, target, 1 << 20))
 
 
 def _evaluate_flag_in_conditions(oscal_content) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import stat
 import io
 import json
 
@@ -52,6 +53,8 @@ def test_a_file_is_written_whole_and_its_digest_printed(run, inventory, tmp_path
     assert f"SHA-256 {hashlib.sha256(content).hexdigest()}" in result.err
     assert json.loads(content)["summary"]["total"] == 3
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+    # Readable by others, as a file a shell redirection made: not the temporary file's 0600.
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
 def test_invalid_output_is_never_written(run, inventory, tmp_path, monkeypatch):
