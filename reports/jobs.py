@@ -81,13 +81,20 @@ def run_job(job_id: str) -> ReportJob | None:
         )
         _progress(job, 5, "Report data built")
         content = _render(job, report)
+        _store(job, report, content)
     except Exception as exc:  # kept on the job for the person who asked; invalid output is expected, not logged
         if not isinstance(exc, InvalidOutput):
             logger.exception("report job %s failed", job_id)
+        if job.file:  # stored, but the job could not be marked done: no file without its record
+            job.file.delete(save=False)
         ReportJob.objects.filter(pk=job.pk).update(
             state=ReportJob.State.FAILED, error=FAILED_MESSAGE.format(error=exc), finished_at=timezone.now()
         )
         return ReportJob.objects.get(pk=job_id)
+    return job
+
+
+def _store(job: ReportJob, report, content: bytes) -> None:
     name = file_name(report, job.format)
     job.file.save(name, ContentFile(content), save=False)
     job.file_name = name
@@ -97,4 +104,3 @@ def run_job(job_id: str) -> ReportJob | None:
     job.state, job.progress, job.stage, job.finished_at = ReportJob.State.DONE, 100, "Done", timezone.now()
     job.save(update_fields=["file", "file_name", "sha256", "size", "model_count", "state", "progress", "stage",
                             "finished_at"])
-    return job

@@ -7,11 +7,12 @@ import json
 import time
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
 from reports import jobs
-from reports.models import ReportJob
+from reports.models import ReportJob, ReportStorage
 from tests.factories import make_model
 
 WAIT_SECONDS = 90
@@ -78,6 +79,36 @@ def test_a_failure_is_kept_on_the_job_with_its_reason(db, reports_dir, bob, monk
     job = jobs.run_job(str(job.pk))
     assert job.state == "failed" and job.error == "The report could not be produced: no fonts"
     assert job.progress == 40 and not job.file
+
+
+def _queued_pdf(bob) -> ReportJob:
+    return ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
+                                    requested_at=timezone.now(), as_of=timezone.localdate())
+
+
+def test_a_file_that_cannot_be_stored_fails_the_job(db, reports_dir, bob, monkeypatch):
+    def disk_full(self, name, content):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(jobs, "render_pdf", lambda report, progress: b"%PDF-1.7 test")
+    monkeypatch.setattr(ReportStorage, "_save", disk_full)
+    job = jobs.run_job(str(_queued_pdf(bob).pk))
+
+    assert job.state == "failed" and "No space left on device" in job.error
+    assert not job.file and not job.sha256
+
+
+def test_a_stored_file_whose_job_cannot_be_marked_done_is_removed(db, reports_dir, bob, monkeypatch):
+    def lost_connection(self, *args, **kwargs):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    queued = _queued_pdf(bob)
+    monkeypatch.setattr(jobs, "render_pdf", lambda report, progress: b"%PDF-1.7 test")
+    monkeypatch.setattr(ReportJob, "save", lost_connection)
+    job = jobs.run_job(str(queued.pk))
+
+    assert job.state == "failed" and "server closed the connection" in job.error
+    assert not job.file and not any(path.is_file() for path in reports_dir.rglob("*"))
 
 
 @pytest.mark.parametrize("persona", ["erin", "alice"])
