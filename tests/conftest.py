@@ -18,6 +18,18 @@ from reviews import db_guards
 TODAY = dt.date(2026, 11, 27)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file rather than Django's shared in-memory database. There a connection
+    that finds a table locked fails at once instead of waiting out its busy timeout, so a Celery
+    worker's thread writing a job's progress and a test reading the job could fail each other."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
