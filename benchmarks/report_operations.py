@@ -8,7 +8,6 @@ would have, so the dashboard reads a full trend.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from benchmarks.operations import Action, Context, Operation, Target
@@ -54,8 +53,8 @@ def _filtered_dashboard(ctx: Context) -> Action:
 
 
 def _output_file(ctx: Context, name: str) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="mltrack-bench-"))
-    return str(folder / name)
+    """A path in the run's own folder, removed with it."""
+    return str(Path(ctx.env["MLTRACK_VAR_DIR"]) / name)
 
 
 def _compliance_json(ctx: Context) -> Action:
@@ -75,8 +74,8 @@ def _pdf(ctx: Context) -> Action:
     from reports.data import build_report_of
     from reports.formats import render_pdf
 
-    last = AIModel.objects.order_by("pk").values_list("pk", flat=True)[PDF_MODELS - 1]
-    models = AIModel.objects.filter(pk__lte=last)
+    first = list(AIModel.objects.order_by("pk").values_list("pk", flat=True)[:PDF_MODELS])
+    models = AIModel.objects.filter(pk__in=first)
 
     def run() -> None:
         report = build_report_of("inventory", models, filters={}, today=ctx.today, now=timezone.now(),

@@ -1,4 +1,4 @@
-"""The Celery app: background work (PDF reports) and the scheduler's jobs.
+"""The Celery app: background work (PDF and OSCAL reports) and the scheduler's jobs.
 
 Settings come from Django's, prefixed CELERY_ (see settings.py): Redis in production, and by
 default a broker that needs no server (message files under var/broker/), so that ``make run``

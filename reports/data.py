@@ -141,6 +141,11 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
+class BadReportRequest(ValueError):
+    """An unknown report kind or a filter value the inventory list would refuse (the message
+    names it, for the person who asked)."""
+
+
 def clean_filters(params: dict[str, str]) -> dict[str, str]:
     """The report filters among ``params``, blanks dropped, in a fixed order."""
     return {key: params[key].strip() for key in FILTER_PARAMS if (params.get(key) or "").strip()}
@@ -153,7 +158,7 @@ def filtered_models(filters: dict[str, str], *, today: dt.date) -> QuerySet[AIMo
     filterset = AIModelFilterSet(filters, queryset=AIModel.objects.all(), today=today)
     if not filterset.is_valid():
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
-        raise ValueError(f"Bad report filter: {errors}")
+        raise BadReportRequest(f"Bad report filter: {errors}")
     return filterset.qs.order_by("model_name", "pk")
 
 
@@ -169,10 +174,10 @@ def _metadata(kind: str, *, filters: dict[str, str], today: dt.date, now: dt.dat
 
 
 def build_report(kind: str, *, filters: dict[str, str], today: dt.date, now: dt.datetime, generated_by: str) -> Report:
-    """Build one report of the filtered inventory as of ``today``. Raises ValueError for a bad
-    kind or filter (the caller names it to the user)."""
+    """Build one report of the filtered inventory as of ``today``. Raises BadReportRequest for a
+    bad kind or filter (the caller names it to the user)."""
     if kind not in KINDS:
-        raise ValueError(f"Unknown report {kind!r}: choose compliance, inventory or risk.")
+        raise BadReportRequest(f"Unknown report {kind!r}: choose compliance, inventory or risk.")
     filters = clean_filters(filters)
     return build_report_of(kind, filtered_models(filters, today=today), filters=filters, today=today, now=now,
                            generated_by=generated_by)

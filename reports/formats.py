@@ -18,7 +18,6 @@ import orjson
 
 from reports.data import Cell, Report
 
-FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",

@@ -1,5 +1,5 @@
 """What the reports app keeps: daily compliance snapshots (the dashboard's trend) and report jobs
-(PDFs made in the background, with their file and its SHA-256)."""
+(PDF and OSCAL files made in the background, with their SHA-256)."""
 
 from __future__ import annotations
 

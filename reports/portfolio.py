@@ -349,7 +349,8 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
     """
     tally = _tally(models, today)
     counts = tally.counts
-    by_vendor, vendor_count = _grouped({vendor: counts["models"] for vendor, counts in tally.vendors.items()}, "vendor")
+    vendor_models = {vendor: of_vendor["models"] for vendor, of_vendor in tally.vendors.items()}
+    by_vendor, vendor_count = _grouped(vendor_models, "vendor")
     by_business_line, _ = _grouped(tally.business_lines, "business_line")
     needing_review = models.filter(NEEDING_REVIEW)
     scope = trend_scope(filters or {})

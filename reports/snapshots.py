@@ -24,7 +24,7 @@ def _rows(models: QuerySet, *, day: dt.date, source: str, now: dt.datetime) -> l
     per_tier = {
         row["risk_tier"]: row
         for row in models.order_by().values("risk_tier").annotate(
-            **summary_aggregates(today=day),
+            **summary_aggregates(today=day, by_rule=False),
             overdue=Count("pk", filter=NEEDING_REVIEW & overdue_between(today=day)),
         )
     }
@@ -45,16 +45,13 @@ def _rows(models: QuerySet, *, day: dt.date, source: str, now: dt.datetime) -> l
     ]
 
 
-def _save(snapshots: list[ComplianceSnapshot], *, replace: bool) -> int:
+def _save(snapshots: list[ComplianceSnapshot], *, replace: bool) -> None:
     """Write snapshots; ``replace`` updates a day already taken, else it is left as it is."""
     with transaction.atomic():
         if replace:
             days = {snapshot.day for snapshot in snapshots}
             ComplianceSnapshot.objects.filter(day__in=days).delete()
-            ComplianceSnapshot.objects.bulk_create(snapshots)
-            return len(snapshots)
-        created = ComplianceSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
-        return len(created)
+        ComplianceSnapshot.objects.bulk_create(snapshots, ignore_conflicts=not replace)
 
 
 def take_snapshot(*, today: dt.date, now: dt.datetime) -> list[ComplianceSnapshot]:
@@ -91,5 +88,6 @@ def backfill(*, days: int, today: dt.date, now: dt.datetime) -> int:
         if day < first_day or day in taken:
             continue
         snapshots = _rows(inventory_as_of(day), day=day, source=ComplianceSnapshot.Source.BACKFILL, now=now)
-        written += bool(_save(snapshots, replace=False))
+        _save(snapshots, replace=False)
+        written += 1
     return written

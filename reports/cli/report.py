@@ -69,7 +69,7 @@ def handle_report(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from inventory import permissions
-    from reports.data import build_report
+    from reports.data import BadReportRequest, build_report
     from reports.formats import render
 
     filters = report_filters(args)
@@ -84,7 +84,7 @@ def handle_report(args: argparse.Namespace) -> int:
         report = build_report(
             args.kind, filters=filters, today=timezone.localdate(), now=timezone.now(), generated_by=who.actor.name
         )
-    except ValueError as exc:
+    except BadReportRequest as exc:
         usage_error(args, str(exc))
     if args.format == "terminal":
         from reports.cli.report_output import print_report

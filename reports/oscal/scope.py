@@ -40,8 +40,6 @@ class ModelRow(NamedTuple):
     business_line: str
     last_review_date: dt.date | None
     next_review_date: dt.date
-    latest_review_on: dt.date | None
-    latest_review_outcome: str
     state_hash: str
     status_changed_on: dt.date | None
     # Bit i is set when rule i of the ruleset applies to the model (0 for a retired model).
@@ -101,9 +99,9 @@ def _applicability_mask() -> ExpressionWrapper:
     return ExpressionWrapper(total, output_field=IntegerField())
 
 
-def read_scope(models: QuerySet[AIModel], *, today: dt.date, all_reviews: bool = False) -> Scope:
-    """Read the models of ``models`` (in its order), their compliance as of ``today`` and their
-    review records: each model's latest, or every record when ``all_reviews``."""
+def read_scope(models: QuerySet[AIModel], *, today: dt.date) -> Scope:
+    """Read the models of ``models`` (in its order), their compliance as of ``today`` and each
+    one's latest review record."""
     evaluation = evaluate(today=today, queryset=models.order_by())
     # The first message read loads the facts of every failing model, in one query.
     failures = {
@@ -112,22 +110,16 @@ def read_scope(models: QuerySet[AIModel], *, today: dt.date, all_reviews: bool =
     }
     rows = models.annotate(applicable=_applicability_mask()).values_list("pk", *MODEL_COLUMNS, "applicable")
     model_rows = [ModelRow(*row) for row in rows.iterator(chunk_size=CHUNK)]
-    reviews = _reviews(models, all_reviews=all_reviews)
-    latest: dict[int, ReviewRow] = {}
-    for review in reviews:
-        latest.setdefault(review.model_id, review)
+    reviews = _latest_reviews(models)
+    latest = {review.model_id: review for review in reviews}
     order = {row.pk: index for index, row in enumerate(model_rows)}
-    reviews.sort(key=lambda review: order.get(review.model_id, -1))  # stable: latest stays first
+    reviews.sort(key=lambda review: order[review.model_id])
     return Scope(models=model_rows, failures=failures, reviews=reviews, latest_review=latest,
                  summary=evaluation.summary)
 
 
-def _reviews(models: QuerySet[AIModel], *, all_reviews: bool) -> list[ReviewRow]:
-    records = ModelReview.objects.order_by("model_id", *LATEST_FIRST)
-    if all_reviews:
-        records = records.filter(model__in=models.order_by().values("pk"))
-    else:
-        # One correlated lookup per model on the (model, -review_date, -sequence) index.
-        latest = ModelReview.objects.filter(model=OuterRef("pk")).order_by(*LATEST_FIRST).values("pk")[:1]
-        records = records.filter(pk__in=models.order_by().annotate(latest=Subquery(latest)).values("latest"))
+def _latest_reviews(models: QuerySet[AIModel]) -> list[ReviewRow]:
+    # One correlated lookup per model on the (model, -review_date, -sequence) index.
+    latest = ModelReview.objects.filter(model=OuterRef("pk")).order_by(*LATEST_FIRST).values("pk")[:1]
+    records = ModelReview.objects.filter(pk__in=models.order_by().annotate(latest=Subquery(latest)).values("latest"))
     return [ReviewRow(*row) for row in records.values_list(*REVIEW_COLUMNS).iterator(chunk_size=CHUNK)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -124,7 +125,9 @@ def job_status(request: HttpRequest, pk) -> JsonResponse:
     return JsonResponse({
         "state": report_job.state, "state_label": report_job.get_state_display(), "progress": report_job.progress,
         "stage": report_job.stage, "error": report_job.error, "sha256": report_job.sha256, "size": report_job.size,
-        "file_url": report_job.get_absolute_url() + "file/" if report_job.state == ReportJob.State.DONE else None,
+        "file_url": (
+            reverse("reports:job-file", args=[report_job.pk]) if report_job.state == ReportJob.State.DONE else None
+        ),
     })
 
 

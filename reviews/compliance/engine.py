@@ -322,8 +322,9 @@ def summarize(
     *, today: dt.date, queryset: QuerySet | None = None, ruleset: Ruleset = RULESET, by_rule: bool = True
 ) -> Summary:
     """The summary alone (evaluated, passed, failed, per-rule counts) in one query, without
-    reading the failing models: what the dashboard and the daily snapshot need. The queryset may
-    be of AIModel or of its history table (same columns), for the compliance rate on a past day."""
+    reading the failing models. The queryset may be of AIModel or of its history table (same
+    columns). The dashboard and the daily snapshot read the same aggregates, summary_aggregates(),
+    beside counts of their own in the same query."""
     queryset = queryset if queryset is not None else AIModel.objects.all()
     aggregates = summary_aggregates(today=today, ruleset=ruleset, by_rule=by_rule)
     return summary_from(queryset.order_by().aggregate(**aggregates), ruleset=ruleset)
