@@ -17,8 +17,17 @@ SAMPLE_DATA = "inventory.generate_sample_data"
 MANAGE_POLICY = "inventory.manage_review_policy"
 
 
+NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
+
+
 def can_view(user: AbstractBaseUser) -> bool:
     return user.has_perm(VIEW)
+
+
+def require_view(user: AbstractBaseUser) -> None:
+    """Refuse (403) anyone whose role cannot read the inventory."""
+    if not can_view(user):
+        raise PermissionDenied(NO_ACCESS_MESSAGE)
 
 
 def can_add(user: AbstractBaseUser) -> bool:
@@ -41,8 +50,7 @@ def can_delete(user: AbstractBaseUser) -> bool:
 
 
 def get_model_for_user(user: AbstractBaseUser, pk: int, *, writable: bool = False) -> AIModel:
-    if not can_view(user):
-        raise PermissionDenied("You do not have a role that can see the inventory.")
+    require_view(user)
     model = get_object_or_404(AIModel.objects.for_detail(), pk=pk)
     if writable and not can_edit(user, model):
         raise PermissionDenied("You may not change this model.")

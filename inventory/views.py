@@ -26,8 +26,7 @@ def _today():
 
 
 def model_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view(request.user):
-        raise PermissionDenied("You do not have a role that can see the inventory.")
+    permissions.require_view(request.user)
     today = _today()
     filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.for_list(), today=today)
     paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
@@ -157,8 +156,7 @@ def generate_sample_data(request: HttpRequest) -> HttpResponse:
 
 
 def policy_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view(request.user):
-        raise PermissionDenied("You do not have a role that can see the inventory.")
+    permissions.require_view(request.user)
     today = _today()
     return render(
         request,

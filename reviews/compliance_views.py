@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,7 +23,6 @@ from reviews.forms import ComplianceListingForm
 
 # Models per page of the validation listing.
 PAGE_SIZE = 50
-NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
 
 
 @dataclass(frozen=True)
@@ -86,8 +84,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     the evaluated count, the failing models, and the page's violation facts = 7; listing "all" adds
     one for a page that reaches the passing models = 8.
     """
-    if not inventory_permissions.can_view(request.user):
-        raise PermissionDenied(NO_ACCESS_MESSAGE)
+    inventory_permissions.require_view(request.user)
     today = timezone.localdate()
     filterset = ComplianceFilterSet(request.GET, queryset=AIModel.objects.all(), today=today)
     listing = ComplianceListingForm(request.GET, rules=[(rule.id, rule.title) for rule in _rules_by_severity()])

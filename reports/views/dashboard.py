@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +25,6 @@ from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel, Environment, RiskTier, Status
 from reports.portfolio import DUE_SOON_DAYS, TREND_DAYS, Figure, ModelLine, Portfolio, build_portfolio
 
-NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
 # The inventory-list filters the dashboard offers; other list parameters (search, review state,
 # sort) are ignored here, so a bookmarked dashboard never narrows by something it does not show.
 FILTER_PARAMS = ("risk_tier", "vendor", "deployment_environment", "status", "business_line")
@@ -201,8 +199,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     permissions, then build_portfolio's seven at most (every count in two; three short lists,
     the high-risk one in up to two queries; the trend) = 11.
     """
-    if not permissions.can_view(request.user):
-        raise PermissionDenied(NO_ACCESS_MESSAGE)
+    permissions.require_view(request.user)
     today = timezone.localdate()
     filterset = AIModelFilterSet(_filter_data(request.GET), queryset=AIModel.objects.all(), today=today)
     filters = _active_filters(filterset)

@@ -7,7 +7,6 @@ report changes no data. Every number comes from reports.data, as in ``mltrack re
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,17 +21,11 @@ from reports.formats import MEDIA_TYPES, file_name
 from reports.formats import render as render_file
 from reports.models import ReportJob
 
-NO_ACCESS_MESSAGE = "You do not have a role that can see the inventory."
 # Rows of each table shown on a report's page; downloads carry every row.
 PREVIEW_ROWS = 100
 DOWNLOAD_FORMATS = ("csv", "json")
 RECENT_JOBS = 10
 FORMAT_LABELS = {"pdf": "PDF", "oscal": "OSCAL assessment results"}
-
-
-def _require_viewer(request: HttpRequest) -> None:
-    if not inventory_permissions.can_view(request.user):
-        raise PermissionDenied(NO_ACCESS_MESSAGE)
 
 
 def _kind(kind: str) -> str:
@@ -50,7 +43,7 @@ def _report(request: HttpRequest, kind: str, form: ReportFilterForm) -> Report:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     form = ReportFilterForm(request.GET or None)
     query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
     recent = ReportJob.objects.order_by("-requested_at")[:RECENT_JOBS]
@@ -62,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, kind: str) -> HttpResponse:
     """A report on screen: its metadata, summary, charts and the first rows of each table."""
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     kind = _kind(kind)
     form = ReportFilterForm(request.GET)
     if not form.is_valid():
@@ -79,7 +72,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The report as a file: CSV or JSON (PDF and OSCAL are made in the background: queue below)."""
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     kind = _kind(kind)
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404("No such format.")
@@ -95,7 +88,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 @require_POST
 def queue(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """Queue a PDF or OSCAL document of the report for the background worker; show its progress."""
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     kind = _kind(kind)
     if fmt not in jobs.BACKGROUND_FORMATS:
         raise Http404("No such format.")
@@ -110,7 +103,7 @@ def queue(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 @require_GET
 def job(request: HttpRequest, pk) -> HttpResponse:
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     report_job = get_object_or_404(ReportJob, pk=pk)
     return render(request, "reports/job.html", {
         "job": report_job, "title": TITLES.get(report_job.kind, "Report"), "format_label": FORMAT_LABELS[report_job.format],
@@ -120,7 +113,7 @@ def job(request: HttpRequest, pk) -> HttpResponse:
 @require_GET
 def job_status(request: HttpRequest, pk) -> JsonResponse:
     """The job's progress, polled by the job page."""
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     report_job = get_object_or_404(ReportJob, pk=pk)
     return JsonResponse({
         "state": report_job.state, "state_label": report_job.get_state_display(), "progress": report_job.progress,
@@ -133,7 +126,7 @@ def job_status(request: HttpRequest, pk) -> JsonResponse:
 
 @require_GET
 def job_file(request: HttpRequest, pk) -> FileResponse:
-    _require_viewer(request)
+    inventory_permissions.require_view(request.user)
     report_job = get_object_or_404(ReportJob, pk=pk, state=ReportJob.State.DONE)
     response = FileResponse(report_job.file.open("rb"), as_attachment=True, filename=report_job.file_name,
                             content_type=MEDIA_TYPES[report_job.format])

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory import services as inventory_services
+from inventory.permissions import NO_ACCESS_MESSAGE
 from inventory.models import AIModel
 from reports.models import ComplianceSnapshot
 from reports.portfolio import Figure, TrendPoint
 from reports.templatetags.charts import bar_chart, compliance_donut, trend_chart
-from reports.views.dashboard import NO_ACCESS_MESSAGE
 from reviews.compliance import summarize
 from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
