@@ -41,6 +41,15 @@ def today() -> dt.date:
     return TODAY
 
 
+def weasyprint_load_error() -> OSError | None:
+    """Why WeasyPrint cannot load its system libraries (Pango), or None when it can."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        return exc
+    return None
+
+
 def make_user(username: str, role: str | None = None, **extra):
     user = get_user_model().objects.create_user(username=username, password="correct-horse-battery", **extra)
     if role:

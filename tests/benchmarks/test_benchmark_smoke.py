@@ -10,6 +10,7 @@ from pathlib import Path
 
 from benchmarks.operations import OPERATIONS
 from benchmarks.report_operations import PDF_ROW
+from tests.conftest import weasyprint_load_error
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,21 +26,14 @@ def test_quick_run_measures_every_operation(tmp_path):
         text=True,
         timeout=600,
     )
+    assert results.exists(), done.stdout + done.stderr
     rows = json.loads(results.read_text())["results"]
     unmeasured = {row["operation"] for row in rows if row["median_ms"] is None}
-    # Without Pango (see tests/reports/conftest.py) the PDF row cannot be measured, and says why.
-    allowed = {PDF_ROW} if not weasyprint_loads() else set()
+    # Without Pango (see tests/conftest.py) the PDF row cannot be measured, and says why.
+    allowed = {PDF_ROW} if weasyprint_load_error() is not None else set()
     assert unmeasured <= allowed, done.stdout + done.stderr
     assert done.returncode == (1 if unmeasured else 0), done.stdout + done.stderr
     for op in OPERATIONS:
         assert op.name in done.stdout
     assert {row["operation"] for row in rows} == {op.name for op in OPERATIONS}
     assert all(row["size"] == 1000 for row in rows)
-
-
-def weasyprint_loads() -> bool:
-    try:
-        import weasyprint  # noqa: F401
-    except OSError:
-        return False
-    return True

@@ -7,14 +7,15 @@ import os
 
 import pytest
 
+from tests.conftest import weasyprint_load_error
+
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 
 
 def skip_without_weasyprint() -> None:
     """Skip the calling test module when WeasyPrint cannot load its system libraries (Pango)."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
+    exc = weasyprint_load_error()
+    if exc is not None:
         pytest.skip(
             f"PDF tests need Pango, which WeasyPrint could not load ({exc}); "
             f"apt-get install {PANGO_PACKAGES} (.ci/run installs them)",

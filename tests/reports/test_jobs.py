@@ -143,7 +143,7 @@ def test_an_invalid_oscal_document_fails_the_job_and_nothing_is_kept(db, reports
     assert not reports_dir.exists() or not any(reports_dir.rglob("*.json"))
 
 
-def test_a_worker_makes_a_valid_oscal_document(db, reports_dir, bob):
+def test_a_job_makes_a_valid_oscal_document(db, reports_dir, bob):
     job = ReportJob.objects.create(kind="risk", format="oscal", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
     make_model(model_name="credit-scoring-v3", risk_tier="critical")
