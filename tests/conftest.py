@@ -9,13 +9,45 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 
 from inventory.roles import assign_role
 from reviews import db_guards
 
+# The suite's own date. Tests that build dates from it and then let code read the clock pin the
+# clock here (the ``frozen_clock`` fixture), so that they pass on any day; ``--shift-clock`` proves it.
 TODAY = dt.date(2026, 11, 27)
+# Noon UTC on TODAY, so that timezone.localdate() is TODAY in any configured time zone but the extremes.
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--shift-clock", type=int, default=0, metavar="DAYS",
+        help="run the whole suite with the clock moved DAYS days from the real date (negative: back), to "
+        "prove that no test depends on the day it runs; tests that pin their own clock keep it",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shifted_clock(request):
+    days = request.config.getoption("--shift-clock")
+    if not days:
+        yield
+        return
+    # tick: the clock keeps running from the shifted start, so timeouts and polling still work.
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
+        yield
+
+
+@pytest.fixture
+def frozen_clock():
+    """Pin the clock at NOW for a test whose code under test reads today's date (views, CLI verbs)
+    and compares it with dates built from TODAY. The clock keeps ticking from there."""
+    with time_machine.travel(NOW):
+        yield NOW
 
 
 @pytest.fixture(scope="session")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from dataclasses import dataclass
 
 import pytest
-import time_machine
 
 from mltrack_site.cli import main
+from tests.conftest import NOW
 
 OS_LOGIN = "ops-jane"
-# Noon UTC on the shared test date, so timezone.localdate() is tests.conftest.TODAY.
-NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -24,13 +21,11 @@ class Result:
 
 
 @pytest.fixture(autouse=True)
-def _cli_environment(monkeypatch, settings):
-    """A known operating-system login, no MLTRACK_USER, accounts not required, a fixed date."""
+def _cli_environment(monkeypatch, settings, frozen_clock):
+    """A known operating-system login, no MLTRACK_USER, accounts not required, the clock pinned."""
     monkeypatch.setattr(getpass, "getuser", lambda: OS_LOGIN)
     monkeypatch.delenv("MLTRACK_USER", raising=False)
     settings.MLTRACK_CLI_REQUIRE_ACCOUNT = False
-    with time_machine.travel(NOW):
-        yield
 
 
 @pytest.fixture

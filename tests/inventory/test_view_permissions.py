@@ -6,19 +6,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from inventory.models import AIModel, Status
 from tests.factories import make_model, model_data
 
-pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
-        yield
+# The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def form_data(**overrides: Any) -> dict[str, str]:

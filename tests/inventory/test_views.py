@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -15,18 +14,14 @@ from inventory.services import FINAL_STATUS_MESSAGE, HAS_REVIEWS_MESSAGE
 from tests.conftest import TODAY
 from tests.factories import make_model, model_data
 
-pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("inventory:list")
 CREATE_URL = reverse("inventory:create")
 SAMPLE_URL = reverse("inventory:sample-data")
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    # The views take "today" from the clock; pin it to the personas' TODAY.
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
-        yield
+# The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def form_data(**overrides: Any) -> dict[str, str]:

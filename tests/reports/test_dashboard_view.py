@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +21,6 @@ from reviews.compliance import summarize
 from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
 
-pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:dashboard")
 LIST_URL = reverse("inventory:list")
@@ -33,10 +31,8 @@ ACTOR = inventory_services.Actor(name="tests")
 QUERY_BUDGET = 11
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
-        yield
+# The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_the_page_shows_the_filtered_report(client, bob, inventory):
     assert "risk_tier=high" in content  # in the metadata and the download links
 
 
-def test_downloads_carry_the_filters_and_a_file_name(client, erin, inventory):
+def test_downloads_carry_the_filters_and_a_file_name(client, erin, inventory, frozen_clock):
     client.force_login(erin)
     response = client.get(reverse("reports:download", args=["inventory", "csv"]), {"vendor": "fico"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"

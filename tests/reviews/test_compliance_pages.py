@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +17,6 @@ from reviews.compliance_views import PAGE_SIZE, compliance_panel
 from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
 
-pytestmark = pytest.mark.django_db
 
 URL = reverse("reviews:compliance")
 ACTOR = inventory_services.Actor(name="tests")
@@ -28,10 +26,8 @@ LONG_AGO = dt.date(2026, 1, 5)
 VENDOR = {"vendor": "OpenAI", "api_endpoint": "https://api.openai.example/v1", "data_classification": "restricted"}
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
-        yield
+# The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.urls import reverse
 
@@ -15,13 +14,10 @@ from reviews import db_guards
 from reviews.models import ChainCheckpoint, ModelReview
 from tests.factories import make_model, record_review as record
 
-pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)):
-        yield
+# The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def review_post(**overrides):
