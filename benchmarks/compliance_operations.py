@@ -9,7 +9,7 @@ from benchmarks.operations import Action, Context, Operation, Target, middle_mod
 
 
 def _evaluate(ctx: Context) -> Action:
-    from reviews.compliance import evaluate
+    from compliance.engine import evaluate
 
     def run() -> None:
         evaluation = evaluate(today=ctx.today)
@@ -35,7 +35,7 @@ def _check_one(ctx: Context) -> Action:
 def _compliance_page(ctx: Context) -> Action:
     from django.urls import reverse
 
-    return ctx.page_action(reverse("reviews:compliance"))
+    return ctx.page_action(reverse("compliance:evaluation"))
 
 
 COMPLIANCE_OPERATIONS = [

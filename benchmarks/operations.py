@@ -80,7 +80,7 @@ class Context:
         """A user with the administrator role (created on first use, untimed)."""
         from django.contrib.auth import get_user_model
 
-        from inventory.roles import assign_role
+        from common.roles import assign_role
 
         user, _ = get_user_model().objects.get_or_create(username="benchmark-admin")
         assign_role(user, "administrator")
@@ -165,8 +165,8 @@ CLI_LIST_ARGS = ["list"]
 
 
 def _generate(ctx: Context) -> Action:
+    from common.actors import Actor
     from inventory import sample_data
-    from inventory.services import Actor
 
     actor = Actor.system("benchmark")
 

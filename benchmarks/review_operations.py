@@ -49,7 +49,7 @@ def _history_rows(ctx: Context, count: int, *, salt: int):
 def _append(ctx: Context, rows) -> None:
     from django.utils import timezone
 
-    from inventory.services import Actor
+    from common.actors import Actor
     from reviews.services import append_reviews
 
     append_reviews(rows=rows, actor=Actor.system("benchmark"), today=ctx.today, now=timezone.now())
@@ -78,9 +78,9 @@ def _record_one(ctx: Context) -> Action:
 
 def _grow_chain(ctx: Context) -> None:
     """Append past reviews (untimed) until the chain holds REVIEWS_PER_MODEL per model."""
-    from reviews.models import ModelReview
-
     from django.db import connection
+
+    from reviews.models import ModelReview
 
     wanted = ctx.size * REVIEWS_PER_MODEL
     salt = 1

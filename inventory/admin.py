@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from inventory import permissions, scheduling, services
@@ -42,12 +43,12 @@ class AIModelAdmin(SimpleHistoryAdmin):
     form = AIModelAdminForm
     list_display = [
         "model_name", "vendor", "risk_tier", "deployment_environment", "status",
-        "last_review_date", "next_review_date", "is_overdue",
+        "last_review_date", "next_review_date", "review_due",
     ]
     list_filter = ["risk_tier", "status", "deployment_environment", OverdueFilter, "model_type", "vendor"]
     search_fields = ["model_name", "vendor", "use_case", "business_owner", "technical_owner"]
     readonly_fields = [
-        "last_review_date", "next_review_date", "review_policy", "is_overdue", "created_at", "updated_at",
+        "last_review_date", "next_review_date", "review_policy", "review_due", "created_at", "updated_at",
     ]
     list_select_related = ["owner"]
     list_per_page = 50
@@ -57,16 +58,20 @@ class AIModelAdmin(SimpleHistoryAdmin):
         ("Identity", {"fields": ["model_name", "model_version", "vendor", "model_type", "risk_tier", "use_case", "business_line"]}),
         ("Ownership", {"fields": ["business_owner", "technical_owner", "owner"]}),
         ("Deployment", {"fields": ["deployment_date", "deployment_environment", "api_endpoint", "data_classification"]}),
-        ("Lifecycle and schedule", {"fields": ["status", "last_review_date", "next_review_date", "review_policy", "is_overdue"]}),
+        ("Lifecycle and schedule", {"fields": ["status", "last_review_date", "next_review_date", "review_policy", "review_due"]}),
         ("Notes", {"fields": ["notes", "created_at", "updated_at"]}),
     ]
     history_list_display = ["history_actor", "history_change_reason"]
 
-    @admin.display(boolean=True, description="overdue")
-    def is_overdue(self, obj: AIModel) -> bool | None:
+    @admin.display(description="review due")
+    def review_due(self, obj: AIModel) -> str:
+        # Words, not the admin's boolean icons: a green tick beside an overdue model reads as "fine".
         if obj.pk is None:
-            return None
-        return obj.is_overdue(today=timezone.localdate())
+            return "—"
+        due = obj.due_state(today=timezone.localdate())
+        if due.overdue:
+            return format_html("<strong>{}</strong>", due.words())
+        return due.words()
 
     def has_change_permission(self, request: HttpRequest, obj: AIModel | None = None) -> bool:
         if obj is None:

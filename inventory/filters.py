@@ -7,18 +7,20 @@ import datetime as dt
 import django_filters
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from inventory.models import AIModel, DataClassification, Environment, ModelType, RiskTier, Status
+from inventory.models import (
+    DUE_SOON_DAYS,
+    OVERDUE_AGES,
+    AIModel,
+    DataClassification,
+    Environment,
+    ModelType,
+    RiskTier,
+    Status,
+)
 
 RISK_RANK = Case(
     *[When(risk_tier=tier, then=Value(rank)) for rank, tier in enumerate(RiskTier.values)],
     output_field=IntegerField(),
-)
-
-# How long overdue reviews have been overdue: (filter value, label, from days, to days or open).
-OVERDUE_AGES: tuple[tuple[str, str, int, int | None], ...] = (
-    ("overdue_1_30", "1–30 days", 1, 30),
-    ("overdue_31_90", "31–90 days", 31, 90),
-    ("overdue_over_90", "over 90 days", 91, None),
 )
 
 SORTS = {
@@ -87,7 +89,7 @@ class AIModelFilterSet(django_filters.FilterSet):
             if value == key:
                 return queryset.overdue_between(today=self.today, min_days=min_days, max_days=max_days)
         if value == "due_30":
-            return queryset.due_within(today=self.today, days=30)
+            return queryset.due_within(today=self.today, days=DUE_SOON_DAYS)
         if value == "changed":
             return queryset.changed_since_review()
         return queryset.filter(last_review_date__isnull=True)

@@ -4,9 +4,10 @@ import copy
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from common.forms import add_service_errors
 from inventory import services
 from inventory.models import AIModel, Status
 from inventory.services import EDITABLE_FIELDS
@@ -53,22 +54,6 @@ class AIModelForm(ServiceValidatedForm):
             del self.fields["owner"]
         for name in ("model_name", "vendor", "risk_tier", "use_case", "business_owner", "technical_owner", "deployment_date"):
             self.fields[name].widget.attrs["aria-required"] = "true"
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside each field the form has, and at the
-    top (naming the field) for the rest."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        if field in form.fields:
-            form.add_error(field, errors)
-        else:
-            label = field.replace("_", " ") if field != NON_FIELD_ERRORS else ""
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(None, f"{label}: {message}" if label else message)
 
 
 class StatusForm(forms.Form):

@@ -39,7 +39,7 @@ def copy_actor_to_history(sender, instance, history_instance, **kwargs) -> None:
 # follows the definition fields, the status date follows the status, and the latest review's
 # date and hash are in the audit trail (its outcome is shown).
 IGNORED_FIELDS = frozenset(
-    {"id", "created_at", "updated_at", "state_hash", "status_changed_on", "latest_review_on", "latest_review_state_hash"}
+    {"id", "created_at", "updated_at", "state_hash", "status_changed_on", "latest_outcome_on", "latest_outcome_state_hash"}
 )
 
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -148,9 +149,70 @@ class ReviewPolicy(models.Model):
 NEEDING_REVIEW = ~models.Q(status=Status.DECOMMISSIONED)
 # In use, reviewed at least once, and the definition's hash no longer matches that review's.
 CHANGED_SINCE_REVIEW = (
-    models.Q(status__in=[Status.ACTIVE, Status.DEPRECATED], latest_review_on__isnull=False)
-    & ~models.Q(state_hash=models.F("latest_review_state_hash"))
+    models.Q(status__in=[Status.ACTIVE, Status.DEPRECATED], latest_outcome_on__isnull=False)
+    & ~models.Q(state_hash=models.F("latest_outcome_state_hash"))
 )
+
+
+# "Due soon": the next review falls within this many days (due today included).
+DUE_SOON_DAYS = 30
+# How long overdue reviews have been overdue: (filter value, label, from days, to days or open).
+OVERDUE_AGES: tuple[tuple[str, str, int, int | None], ...] = (
+    ("overdue_1_30", "1–30 days", 1, 30),
+    ("overdue_31_90", "31–90 days", 31, 90),
+    ("overdue_over_90", "over 90 days", 91, None),
+)
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+@dataclass(frozen=True)
+class DueState:
+    """Where a model stands against its next review on a given day: the one place that decides
+    "overdue", "due today" and "due soon" for a single model, and words them, for every page,
+    verb and report. (Across the inventory the same rules are the Q conditions below.)"""
+
+    due_on: dt.date
+    # Days until due: 0 when due today, negative when overdue.
+    days: int
+    # False once decommissioned: a retired model has no review due.
+    scheduled: bool
+
+    @classmethod
+    def of(cls, *, next_review_date: dt.date, status: str, today: dt.date) -> DueState:
+        return cls(due_on=next_review_date, days=(next_review_date - today).days,
+                   scheduled=status != Status.DECOMMISSIONED)
+
+    @property
+    def overdue(self) -> bool:
+        # Due today is not overdue.
+        return self.scheduled and self.days < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days if self.overdue else 0
+
+    @property
+    def due_today(self) -> bool:
+        return self.scheduled and self.days == 0
+
+    @property
+    def due_soon(self) -> bool:
+        return self.scheduled and 0 <= self.days <= DUE_SOON_DAYS
+
+    def words(self) -> str:
+        """"8 days overdue", "due today", "in 25 days" or "no review due"."""
+        if not self.scheduled:
+            return "no review due"
+        if self.overdue:
+            return f"{_days(self.days_overdue)} overdue"
+        return "due today" if self.days == 0 else f"in {_days(self.days)}"
+
+    def dated(self) -> str:
+        """The date with its words: "2026-11-19 (8 days overdue)"."""
+        return f"{self.due_on.isoformat()} ({self.words()})"
 
 
 def overdue_between(*, today: dt.date, min_days: int = 1, max_days: int | None = None) -> models.Q:
@@ -236,7 +298,12 @@ class AIModel(models.Model):
     )
 
     # Derived by inventory.services; never entered by hand.
-    last_review_date = models.DateField(null=True, blank=True, editable=False)
+    # The schedule's review: the latest passed (or passed-with-warnings) review, from which the
+    # next review is counted. A failed review never moves it. (The seed tool's name.)
+    last_review_date = models.DateField(
+        "last review", null=True, blank=True, editable=False,
+        help_text="The latest satisfactory review (passed or warning): the next review is counted from it.",
+    )
     next_review_date = models.DateField(editable=False)
     review_policy = models.ForeignKey(
         ReviewPolicy, on_delete=models.PROTECT, editable=False, related_name="+",
@@ -249,10 +316,15 @@ class AIModel(models.Model):
     status_changed_on = models.DateField(
         null=True, blank=True, editable=False, help_text="When the model last entered its current status."
     )
-    # The most recent review record of any outcome (written by the reviews app; empty = never).
-    latest_review_on = models.DateField(null=True, blank=True, editable=False)
-    latest_review_outcome = models.CharField(max_length=10, blank=True, default="", editable=False)
-    latest_review_state_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The most recent review record of any outcome, failed included (written by the reviews app;
+    # empty = never reviewed): what compliance checks, unlike last_review_date, which the schedule
+    # counts from. A model whose latest review failed has a latest outcome but may have no last review.
+    latest_outcome_on = models.DateField(
+        "latest outcome on", null=True, blank=True, editable=False,
+        help_text="The date of the most recent review record, whatever its outcome.",
+    )
+    latest_outcome = models.CharField(max_length=10, blank=True, default="", editable=False)
+    latest_outcome_state_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -354,11 +426,11 @@ class AIModel(models.Model):
                 errors.setdefault(target, []).append(error)
             raise ValidationError(errors) from None
 
-    def is_overdue(self, *, today: dt.date) -> bool:
-        return self.status != Status.DECOMMISSIONED and self.next_review_date < today
+    def due_state(self, *, today: dt.date) -> DueState:
+        return DueState.of(next_review_date=self.next_review_date, status=self.status, today=today)
 
-    def days_until_due(self, *, today: dt.date) -> int:
-        return (self.next_review_date - today).days
+    def is_overdue(self, *, today: dt.date) -> bool:
+        return self.due_state(today=today).overdue
 
     def definition(self) -> dict[str, object]:
         return {field: getattr(self, field) for field in DEFINITION_FIELDS}

@@ -15,8 +15,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from common.actors import Actor
 from inventory.models import AIModel, DataClassification, Environment, ModelType, ReviewPolicy, RiskTier, Status
-from inventory.actors import Actor
 from inventory.scheduling import next_review_date
 
 BATCH_SIZE = 2000
@@ -87,7 +87,9 @@ FIRST_NAMES = ["Jane", "Raj", "Maria", "Wei", "Olu", "Sarah", "Diego", "Aisha", 
 LAST_NAMES = ["Smith", "Patel", "Garcia", "Chen", "Adeyemi", "Johnson", "Rossi", "Khan", "Brown", "Tanaka", "Novak", "Reed"]
 ALGORITHMS = ["gbm", "xgb", "lr", "nn", "llm", "rf", "ensemble", "bert", "agent"]
 
-CLEAR_REFUSED_MESSAGE = "Refusing to clear: {count} review record(s) exist, and review records are never deleted."
+CLEAR_REFUSED_MESSAGE = (
+    "Refusing to clear: {count} model(s) have review records, and review records are never deleted."
+)
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,10 @@ class ClearRefused(Exception):
     """--clear was asked for while review records exist (they are never deleted)."""
 
 
-def _review_records_count() -> int:
-    """Review records, once the reviews app has them (it protects its rows from model deletion)."""
-    related = [
-        rel for rel in AIModel._meta.related_objects if rel.related_model._meta.app_label == "reviews"
-    ]
-    return sum(rel.related_model._default_manager.count() for rel in related)
+def _reviewed_model_count() -> int:
+    """Models that have a review record (the reviews app keeps this column; its foreign key also
+    refuses the deletion at the database, should the column ever disagree)."""
+    return AIModel.objects.filter(latest_outcome_on__isnull=False).count()
 
 
 def _schedule_state(rng: random.Random, cycle: int, today: dt.date) -> tuple[dt.date, dt.date | None]:
@@ -193,9 +193,9 @@ def clear(*, actor: Actor) -> int:
 
     Refused when any review record exists: reviews are never deleted.
     """
-    reviews = _review_records_count()
-    if reviews:
-        raise ClearRefused(CLEAR_REFUSED_MESSAGE.format(count=reviews))
+    reviewed = _reviewed_model_count()
+    if reviewed:
+        raise ClearRefused(CLEAR_REFUSED_MESSAGE.format(count=reviewed))
     history_model = AIModel.history.model
     fields = [f.attname for f in AIModel._meta.concrete_fields if f.attname != "updated_at"]
     now = timezone.now()

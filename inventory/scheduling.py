@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from inventory.actors import Actor, stamp
+from common.actors import Actor, stamp
 from inventory.bulk import update_rows
 from inventory.models import AIModel, ReviewPolicy, RiskTier
 
@@ -98,7 +98,7 @@ def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: s
     return len(models)
 
 
-REVIEW_FIELDS = ["latest_review_on", "latest_review_outcome", "latest_review_state_hash"]
+REVIEW_FIELDS = ["latest_outcome_on", "latest_outcome", "latest_outcome_state_hash"]
 
 
 def note_review(
@@ -110,10 +110,10 @@ def note_review(
     The latest review (by date, of any outcome) is remembered for compliance checks; a review
     that ``moves_schedule`` becomes the last review date, and the next review follows ``policy``.
     """
-    if model.latest_review_on is None or review_date >= model.latest_review_on:
-        model.latest_review_on = review_date
-        model.latest_review_outcome = outcome
-        model.latest_review_state_hash = reviewed_state_hash
+    if model.latest_outcome_on is None or review_date >= model.latest_outcome_on:
+        model.latest_outcome_on = review_date
+        model.latest_outcome = outcome
+        model.latest_outcome_state_hash = reviewed_state_hash
     if moves_schedule:
         model.last_review_date = review_date
         schedule(model, policy)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 
+from common.actors import Actor, stamp
 from inventory.models import (
     ALLOWED_TRANSITIONS,
     AIModel,
@@ -26,7 +27,6 @@ from inventory.models import (
     RiskTier,
     Status,
 )
-from inventory.actors import Actor, stamp
 from inventory.scheduling import schedule
 
 __all__ = ["Actor"]  # re-exported: every interface names the acting person as services.Actor

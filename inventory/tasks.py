@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from common.actors import Actor
 from inventory import scheduling
-from inventory.actors import Actor
 from mltrack_site.celery import app
 
 

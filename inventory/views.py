@@ -10,15 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.forms import add_service_errors
+from common.paging import paginate
+from common.panels import panels_for
 from inventory import permissions, sample_data, services
 from inventory.filters import AIModelFilterSet
-from inventory.forms import AIModelForm, StatusForm, add_service_errors
+from inventory.forms import AIModelForm, StatusForm
 from inventory.history import model_history
-from inventory.paging import paginate
-from inventory.panels import panels_for
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
 
 SAMPLE_DATA_MAX = 1000
+# The model page, as other apps name it when they add a panel to it (common.panels).
+MODEL_PAGE = "inventory.model"
 
 
 def _today():
@@ -37,6 +40,8 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": paged.page,
             "models": paged.items,
+            # Each model on the page with where it stands against its review date.
+            "rows": [(model, model.due_state(today=today)) for model in paged.items],
             "today": today,
             "query": paged.query.urlencode(),
             "can_add": permissions.can_add(request.user),
@@ -55,11 +60,10 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "model": model,
             "today": today,
-            "overdue": model.is_overdue(today=today),
-            "days_until_due": model.days_until_due(today=today),
+            "due": model.due_state(today=today),
             "history": model_history(model),
             "cycle_days": model.review_policy.cycle_days(model.risk_tier),
-            "panels": panels_for(request, model, today),
+            "panels": panels_for(MODEL_PAGE, request, model, today),
             "can_edit": can_edit,
             "can_delete": permissions.can_delete(request.user),
             "transitions": sorted(ALLOWED_TRANSITIONS[Status(model.status)]) if can_edit else [],

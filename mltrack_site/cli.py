@@ -12,11 +12,11 @@ import os
 import sys
 from collections.abc import Sequence
 
+from common.cli import EXIT_FAILED, EXIT_USAGE, CLIError, installed_version
+from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
-from inventory.cli.common import EXIT_FAILED, EXIT_USAGE, CLIError, installed_version
 from reports import cli as reports_cli
 from reviews import cli as reviews_cli
-from reviews import cli_compliance
 
 INTERRUPTED_EXIT = 130
 
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     inventory_cli.register(subparsers)
     reviews_cli.register(subparsers)
-    cli_compliance.register(subparsers)
+    compliance_cli.register(subparsers)
     reports_cli.register(subparsers)
     return parser
 

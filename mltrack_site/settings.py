@@ -79,8 +79,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # The domain apps, each built on the ones above it: reports -> compliance -> reviews -> inventory.
     "inventory",
     "reviews",
+    "compliance",
     "reports",
 ]
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("inventory.urls")),
     path("", include("reviews.urls")),
+    path("", include("compliance.urls")),
 ]

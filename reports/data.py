@@ -22,9 +22,10 @@ import orjson
 from django.conf import settings
 from django.db.models import QuerySet
 
+from compliance.engine import evaluate
+from compliance.rules import RULESET, Severity
 from inventory.models import AIModel, Environment
 from reports.portfolio import HIGH_RISK_TIERS, Portfolio, build_portfolio, share
-from reviews.compliance import RULESET, Severity, evaluate
 from reviews.services import chain_head
 
 KINDS = ("compliance", "inventory", "risk")
@@ -260,7 +261,7 @@ INVENTORY_COLUMNS = (
     Column("status", "Status"), Column("model_type", "Model type"), Column("business_line", "Business line"),
     Column("owner", "Owner account"), Column("last_review_date", "Last review"),
     Column("next_review_date", "Next review"), Column("review_policy_version", "Review policy version"),
-    Column("latest_review_on", "Latest review record"), Column("latest_review_outcome", "Latest outcome"),
+    Column("latest_outcome_on", "Latest review record"), Column("latest_outcome", "Latest outcome"),
     Column("state_hash", "State SHA-256"), Column("status_changed_on", "Status since"),
     Column("notes", "Notes"), Column("created_at", "Added"), Column("updated_at", "Updated"),
 )
@@ -324,7 +325,7 @@ def _vendor_concentration(portfolio: Portfolio) -> list[tuple[Cell, ...]]:
 def _model_rows(models: QuerySet[AIModel], today: dt.date) -> list[tuple[Cell, ...]]:
     rows = models.values_list(
         "model_name", "vendor", "risk_tier", "deployment_environment", "status", "next_review_date",
-        "latest_review_on",
+        "latest_outcome_on",
     ).iterator(chunk_size=5000)
     return [
         (name, vendor, tier, env, status, due.isoformat(), (due - today).days,
@@ -336,7 +337,7 @@ def _model_rows(models: QuerySet[AIModel], today: dt.date) -> list[tuple[Cell, .
 MODEL_LIST_COLUMNS = (
     Column("model", "Model"), Column("vendor", "Vendor"), Column("risk_tier", "Risk tier"),
     Column("environment", "Environment"), Column("status", "Status"), Column("next_review_date", "Next review"),
-    Column("due_in_days", "Due in (days)"), Column("latest_review_on", "Latest review"),
+    Column("due_in_days", "Due in (days)"), Column("latest_outcome_on", "Latest review"),
 )
 FIGURE_COLUMNS = (Column("section", "Section"), Column("item", "Item"), Column("models", "Models"),
                   Column("share_percent", "Share (%)"))

@@ -19,10 +19,21 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from inventory.filters import OVERDUE_AGES
-from inventory.models import CHANGED_SINCE_REVIEW, NEEDING_REVIEW, AIModel, Environment, RiskTier, Status, overdue_between
+from compliance.engine import Summary, summary_aggregates, summary_from
+from compliance.rules import RULESET
+from inventory.models import (
+    CHANGED_SINCE_REVIEW,
+    DUE_SOON_DAYS,
+    NEEDING_REVIEW,
+    OVERDUE_AGES,
+    AIModel,
+    DueState,
+    Environment,
+    RiskTier,
+    Status,
+    overdue_between,
+)
 from reports.models import ComplianceSnapshot
-from reviews.compliance import RULESET, Summary, summary_aggregates, summary_from
 
 # Rows of the short lists (recent additions, reviews needed, high risk in production).
 LIST_LENGTH = 10
@@ -31,7 +42,6 @@ TOP_GROUPS = 10
 # Days of compliance trend shown.
 TREND_DAYS = 90
 HIGH_RISK_TIERS = (RiskTier.CRITICAL, RiskTier.HIGH)
-DUE_SOON_DAYS = 30
 NOT_SET = "(not set)"
 
 
@@ -71,8 +81,12 @@ class ModelLine:
     due_in_days: int
 
     @property
+    def due(self) -> DueState:
+        return DueState(due_on=self.next_review_date, days=self.due_in_days, scheduled=self.status != Status.DECOMMISSIONED)
+
+    @property
     def overdue(self) -> bool:
-        return self.due_in_days < 0
+        return self.due.overdue
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
+from compliance.engine import summary_aggregates, summary_from
+from compliance.rules import RULESET
 from inventory.models import NEEDING_REVIEW, AIModel, RiskTier, overdue_between
 from reports.models import ComplianceSnapshot
-from reviews.compliance import RULESET, summary_aggregates, summary_from
 
 
 def _rows(models: QuerySet, *, day: dt.date, source: str, now: dt.datetime) -> list[ComplianceSnapshot]:

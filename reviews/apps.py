@@ -8,10 +8,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews and audit trail"
 
     def ready(self) -> None:
-        from inventory import panels
-        from reviews.compliance_views import compliance_panel
+        from common import panels
+        from inventory.views import MODEL_PAGE
         from reviews.views import review_panel
 
-        # Panels render in registration order: the verdict first, then the reviews behind it.
-        panels.register(compliance_panel)
-        panels.register(review_panel)
+        # Below the compliance verdict (position 10), which the reviews explain.
+        panels.register(MODEL_PAGE, review_panel, position=20)

@@ -4,7 +4,6 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel
 from reviews.models import ModelReview, Outcome
 
@@ -35,14 +34,3 @@ class ModelReviewFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(model_id__in=AIModel.objects.filter(model_name__icontains=value).values("pk"))
-
-
-class ComplianceFilterSet(AIModelFilterSet):
-    """The inventory filters that narrow the population the compliance page evaluates.
-
-    The same filters and behaviour as the inventory list; search, sorting and the review-date
-    filters are dropped because the engine decides order and what counts as overdue.
-    """
-
-    # Declared as None, an inherited filter is left out (django-filter's rule for subclasses).
-    q = model_type = data_classification = review = sort = None

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 
+from common.actors import Actor
 from inventory import scheduling
 from inventory.models import AIModel, ReviewPolicy, Status
-from inventory.services import Actor
 from reviews import hashing
-from reviews.models import ModelReview, Outcome, SATISFACTORY_OUTCOMES
+from reviews.models import SATISFACTORY_OUTCOMES, ModelReview, Outcome
 
 # Any constant works; it only has to be the same for every writer of the chain.
 CHAIN_LOCK_KEY = 0x4D4C_5452  # "MLTR"

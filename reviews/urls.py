@@ -1,11 +1,10 @@
 from django.urls import path
 
-from reviews import compliance_views, views
+from reviews import views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("compliance/", compliance_views.compliance, name="compliance"),
     path("reviews/", views.trail, name="trail"),
     path("reviews/verify/", views.verify, name="verify"),
     path("reviews/<uuid:pk>/", views.review_detail, name="detail"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from inventory.services import Actor
+from common.actors import Actor
 from reviews import hashing
 from reviews.models import ChainCheckpoint, ModelReview
 

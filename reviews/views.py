@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from common.actors import Actor
+from common.forms import add_service_errors
+from common.paging import paginate
+from common.panels import Panel
 from inventory import permissions as inventory_permissions
-from inventory.forms import add_service_errors
 from inventory.models import AIModel
-from inventory.paging import paginate
-from inventory.panels import Panel
-from inventory.services import Actor
 from reviews import permissions, services
 from reviews.drift import drift_against
 from reviews.filters import ModelReviewFilterSet

@@ -13,7 +13,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from inventory.roles import assign_role
+from common.roles import assign_role
 from reviews import db_guards
 
 # The suite's own date. Tests that build dates from it and then let code read the clock pin the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from inventory.cli.common import EXIT_OK, CLIActor, CLIError, add_verb, make_console, resolve_actor
+from common.cli import EXIT_OK, CLIActor, CLIError, add_verb, make_console, resolve_actor
 from inventory.cli.fields import (
     FIELD_FLAGS,
     add_field_flags,

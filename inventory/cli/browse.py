@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import shlex
 
-from inventory.cli.common import (
+from common.cli import (
     EXIT_OK,
     CLIError,
     add_verb,
-    find_model,
     make_console,
     positive_int,
     positive_int_up_to,
@@ -17,6 +16,7 @@ from inventory.cli.common import (
     resolve_actor,
     usage_error,
 )
+from inventory.cli.lookup import find_model
 
 BAD_CHOICE_USAGE_MESSAGE = "argument {flag}: {value!r} is not allowed. Allowed values: {allowed}."
 BAD_SORT_USAGE_MESSAGE = "argument --sort: {value!r} is not a sort key. Sort keys: {allowed} (prefix - to reverse)."
@@ -187,6 +187,7 @@ def handle_show(args: argparse.Namespace) -> int:
         from inventory.cli.output import history_json, model_json
 
         policy = model.review_policy
+        due = model.due_state(today=today)
         print_json(
             {
                 "model": model_json(model, today=today),
@@ -194,8 +195,8 @@ def handle_show(args: argparse.Namespace) -> int:
                     "review_cycle_days": policy.cycle_days(model.risk_tier),
                     "review_policy_version": policy.version,
                     "review_policy_effective_date": policy.effective_date.isoformat(),
-                    "days_until_due": model.days_until_due(today=today),
-                    "overdue": model.is_overdue(today=today),
+                    "days_until_due": due.days,
+                    "overdue": due.overdue,
                 },
                 "history": history_json(history),
             }

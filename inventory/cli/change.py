@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from inventory.cli.common import EXIT_OK, CLIError, add_verb, find_model, make_console, resolve_actor, usage_error
+from common.cli import EXIT_OK, CLIError, add_verb, make_console, resolve_actor, usage_error
 from inventory.cli.fields import FIELD_FLAGS, add_field_flags, collect_errors, fail_fields, given_fields, parse_fields
+from inventory.cli.lookup import find_model
 
 NOTHING_TO_UPDATE_MESSAGE = "nothing to change: give at least one field flag, e.g. --status deprecated"
 CONFIRM_NEEDS_YES_MESSAGE = (

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from inventory.cli.common import fail_validation
+from common.cli import fail_validation
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -17,11 +17,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from common.cli.styles import RISK_STYLES, STATUS_STYLES
 from inventory.history import HistoryEntry
-from inventory.models import AIModel, Status
+from inventory.models import AIModel
 
-RISK_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
-STATUS_STYLES = {"active": "green", "deprecated": "yellow", "decommissioned": "dim"}
 NONE = "—"
 
 
@@ -45,7 +44,7 @@ def model_json(model: AIModel, *, today: dt.date) -> dict[str, Any]:
             data["review_policy_version"] = model.review_policy.version
         else:
             data[field.name] = plain(getattr(model, field.attname))
-    data["overdue"] = model.is_overdue(today=today)
+    data["overdue"] = model.due_state(today=today).overdue
     return data
 
 
@@ -77,15 +76,11 @@ def status_text(status: str) -> Text:
 def due_text(model: AIModel, *, today: dt.date, detailed: bool = False) -> Text:
     """The next review date, flagged when overdue (and, in detail, how far away it is)."""
     text = Text(model.next_review_date.isoformat())
-    if model.status == Status.DECOMMISSIONED:
-        if detailed:
-            text.append("  (decommissioned: no longer scheduled)", style="dim")
-        return text
-    days = model.days_until_due(today=today)
-    if days < 0:
-        text.append(f"  OVERDUE {-days}d", style="bold red")
+    due = model.due_state(today=today)
+    if due.overdue:
+        text.append(f"  OVERDUE {due.days_overdue}d", style="bold red")
     elif detailed:
-        text.append("  (due today)" if days == 0 else f"  (in {days} day{'s' if days != 1 else ''})", style="dim")
+        text.append(f"  ({due.words()})", style="dim")
     return text
 
 

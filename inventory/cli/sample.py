@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from inventory.cli.common import EXIT_OK, CLIError, add_verb, make_console, resolve_actor, usage_error
+from common.cli import EXIT_OK, CLIError, add_verb, make_console, resolve_actor, usage_error
 
 DEFAULT_SAMPLE_COUNT = 20
 

@@ -29,7 +29,7 @@ DEFAULT_POLICY = {"critical_days": 30, "high_days": 90, "medium_days": 180, "low
 
 
 def create_roles(apps, schema_editor):
-    from inventory.roles import grant_in_migration
+    from common.roles import grant_in_migration
 
     grant_in_migration(apps, "inventory", GRANTS)
 

@@ -14,7 +14,7 @@ import argparse
 import time
 from typing import TYPE_CHECKING
 
-from inventory.cli.common import EXIT_OK, add_verb, make_console, print_json, resolve_actor, usage_error
+from common.cli import EXIT_OK, add_verb, make_console, print_json, resolve_actor, usage_error
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -26,8 +26,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from inventory.cli.output import RISK_STYLES
-from reports.portfolio import DUE_SOON_DAYS, LIST_LENGTH, Figure, ModelLine, Portfolio, TrendPoint
+from common.cli.styles import RISK_STYLES
+from inventory.models import DUE_SOON_DAYS
+from reports.portfolio import LIST_LENGTH, Figure, ModelLine, Portfolio, TrendPoint
 
 MAX_WIDTH = 160
 # Below this width panels are stacked rather than side by side.
@@ -306,10 +307,10 @@ def _recent_columns(lines: Sequence[ModelLine], wide: bool) -> list[Column]:
 
 
 def _due(line: ModelLine) -> tuple[Text, Text]:
-    days = line.due_in_days
-    if days < 0:
-        return Text(f"{-days}d"), Text("overdue", style="bold red")
-    return Text("today" if days == 0 else f"{days}d"), Text("SOON", style="yellow")
+    due = line.due
+    if due.overdue:
+        return Text(f"{due.days_overdue}d"), Text("overdue", style="bold red")
+    return Text("today" if due.due_today else f"{due.days}d"), Text("SOON", style="yellow")
 
 
 def _due_columns(lines: Sequence[ModelLine], wide: bool) -> list[Column]:

@@ -13,7 +13,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from inventory.cli.common import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error
+from common.cli import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error
 
 KINDS = ("compliance", "inventory", "risk")
 FORMATS = ("terminal", "csv", "json", "oscal", "pdf")

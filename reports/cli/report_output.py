@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from inventory.cli.common import make_console
+from common.cli import make_console
 from reports.data import Chart, Report, Table
 from reports.formats import display
 

@@ -25,6 +25,7 @@ from reports.oscal.ids import NS
 from reports.oscal.scope import read_scope
 from reports.oscal.validate import OscalInvalid, validate_document
 
+
 def build_oscal(report: Report) -> dict[str, Any]:
     """The report as an OSCAL assessment-results document (not yet validated).
 

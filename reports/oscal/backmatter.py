@@ -8,11 +8,11 @@ import base64
 import json
 from typing import Any
 
+from compliance.rules import RULESET, Rule
 from reports.data import Report
 from reports.oscal.ids import OSCAL_VERSION, prop, props, review_uuid, single_line, stable_uuid, token
 from reports.oscal.parts import OUTCOMES, RULESET_UUID, objective_id, platform, reviewed_controls
 from reports.oscal.scope import ReviewRow
-from reviews.compliance import RULESET, Rule
 
 
 def review_resource(review: ReviewRow) -> dict[str, Any]:

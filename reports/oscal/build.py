@@ -15,13 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.rules import RULESET
 from reports.data import Report
 from reports.oscal import backmatter, parts
 from reports.oscal.ids import (
-    OSCAL_VERSION, day_start, institution_uuid, instant, prop, props, reviewer_uuid, single_line, stable_uuid,
+    OSCAL_VERSION,
+    day_start,
+    instant,
+    institution_uuid,
+    prop,
+    props,
+    reviewer_uuid,
+    single_line,
+    stable_uuid,
 )
 from reports.oscal.scope import Scope
-from reviews.compliance import RULESET
 
 RESULT_TITLES = {
     "compliance": "Compliance of the models in the compliance report",

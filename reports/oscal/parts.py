@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.rules import IN_HOUSE_VENDORS, RULESET, Rule
 from inventory.models import Environment, Status
 from reports.oscal.ids import NS, day_end, prop, props, review_uuid, reviewer_uuid, stable_uuid
 from reports.oscal.scope import ModelRow, ReviewRow
-from reviews.compliance import RULESET, Rule
-from reviews.compliance.rules import IN_HOUSE_VENDORS
 from reviews.models import Outcome
 
 PLATFORM_UUID = stable_uuid("assessment-platform", "mltrack")

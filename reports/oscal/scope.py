@@ -15,8 +15,9 @@ from typing import NamedTuple
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.expressions import ExpressionWrapper
 
+from compliance.engine import Summary, evaluate
+from compliance.rules import EVALUATED, RULESET, Rule
 from inventory.models import AIModel
-from reviews.compliance import EVALUATED, RULESET, Rule, Summary, evaluate
 from reviews.models import ModelReview
 
 CHUNK = 5000

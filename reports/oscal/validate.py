@@ -24,10 +24,10 @@ import multiprocessing
 import shutil
 import threading
 import zipfile
-from importlib import resources
-from pathlib import Path
 from collections.abc import Callable
+from importlib import resources
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings

@@ -32,7 +32,7 @@ MAX_COLUMNS = 12
 # when a table is wider than MAX_COLUMNS. Keyed by column key so any report's table can use it.
 SECONDARY_COLUMNS = (
     "state_hash", "created_at", "updated_at", "status_changed_on", "review_policy_version", "owner",
-    "api_endpoint", "latest_review_on", "model_type", "deployment_date", "model_version", "technical_owner",
+    "api_endpoint", "latest_outcome_on", "model_type", "deployment_date", "model_version", "technical_owner",
     "data_classification",
 )
 # A notes field may hold 10,000 characters: pages of one row. The PDF cuts such cells.

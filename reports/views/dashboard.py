@@ -22,8 +22,8 @@ from django.views.decorators.cache import never_cache
 
 from inventory import permissions
 from inventory.filters import AIModelFilterSet
-from inventory.models import AIModel, Environment, RiskTier, Status
-from reports.portfolio import DUE_SOON_DAYS, TREND_DAYS, Figure, ModelLine, Portfolio, build_portfolio
+from inventory.models import DUE_SOON_DAYS, AIModel, Environment, RiskTier, Status
+from reports.portfolio import TREND_DAYS, Figure, ModelLine, Portfolio, build_portfolio
 
 # The inventory-list filters the dashboard offers; other list parameters (search, review state,
 # sort) are ignored here, so a bookmarked dashboard never narrows by something it does not show.
@@ -58,15 +58,15 @@ class Row:
     def retired(self) -> bool:
         # Decommissioned models have no review due; the high-risk list still shows them when
         # they are marked as production, since that is a finding in itself.
-        return self.line.status == Status.DECOMMISSIONED
+        return not self.line.due.scheduled
 
     @property
     def overdue(self) -> bool:
-        return self.line.overdue and not self.retired
+        return self.line.due.overdue
 
     @property
     def due_soon(self) -> bool:
-        return not self.retired and 0 <= self.line.due_in_days <= DUE_SOON_DAYS
+        return self.line.due.due_soon
 
 
 class Linker:
@@ -100,18 +100,9 @@ def _dashboard_url(params: dict[str, str]) -> str:
     return f"{reverse('reports:dashboard')}?{query}" if query else reverse("reports:dashboard")
 
 
-def _due(days: int) -> str:
-    if days == 0:
-        return "due today"
-    if days > 0:
-        return f"in {days} day{'s' if days != 1 else ''}"
-    return f"{-days} day{'s' if days != -1 else ''} overdue"
-
-
 def _rows(lines: list[ModelLine]) -> list[Row]:
     return [
-        Row(line, ENVIRONMENT_LABELS.get(line.environment, "—"),
-            "no review due" if line.status == Status.DECOMMISSIONED else _due(line.due_in_days))
+        Row(line, ENVIRONMENT_LABELS.get(line.environment, "—"), line.due.words())
         for line in lines
     ]
 
@@ -139,7 +130,7 @@ def panels_context(
         "total": Number("total", "Models", total, links.url({})),
         "active": links.number(active, total=total),
         "compliance": portfolio.compliance,
-        "compliance_url": links.url({}, base=reverse("reviews:compliance")),
+        "compliance_url": links.url({}, base=reverse("compliance:evaluation")),
         "overdue": links.number(portfolio.overdue, total=total),
         "due_soon": links.number(portfolio.due_soon, total=total),
         "never_reviewed": links.number(portfolio.never_reviewed, total=total),

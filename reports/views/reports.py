@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from inventory import permissions as inventory_permissions
 from reports import jobs
 from reports.data import KINDS, TITLES, Report, build_report
-from reports.forms import ReportFilterForm
 from reports.formats import MEDIA_TYPES, file_name
 from reports.formats import render as render_file
+from reports.forms import ReportFilterForm
 from reports.models import ReportJob
 
 # Rows of each table shown on a report's page; downloads carry every row.

@@ -25,7 +25,7 @@ def drop_triggers(apps, schema_editor):
 
 
 def grant(apps, schema_editor):
-    from inventory.roles import grant_in_migration
+    from common.roles import grant_in_migration
 
     grant_in_migration(apps, "reviews", GRANTS)
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pytest
 
 from mltrack_site.cli import main
-from tests.conftest import NOW
 
 OS_LOGIN = "ops-jane"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.cli import common
+from common.cli import actor as cli_actor
 from inventory.models import AIModel
 from tests.cli.conftest import OS_LOGIN
 from tests.conftest import make_user
@@ -78,7 +78,7 @@ def test_it_refuses_an_unknown_account(run, monkeypatch):
     assert result.code == 1
     assert result.err.strip() == "No user account named mallory. Create it or drop --user."
     assert from_env.code == 1
-    assert from_env.err.strip() == common.NO_ACCOUNT_ENV_MESSAGE.format(name="mallory")
+    assert from_env.err.strip() == cli_actor.NO_ACCOUNT_ENV_MESSAGE.format(name="mallory")
 
 
 @pytest.mark.parametrize("how", ["--user", "os login"])

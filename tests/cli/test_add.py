@@ -9,7 +9,7 @@ import pytest
 
 from inventory import services
 from inventory.cli import add, fields
-from inventory.models import DUPLICATE_NAME_MESSAGE, AIModel, BAD_URL_MESSAGE
+from inventory.models import BAD_URL_MESSAGE, DUPLICATE_NAME_MESSAGE, AIModel
 from tests.factories import make_model
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import stat
 import io
 import json
+import stat
 
 import pytest
 

@@ -11,7 +11,8 @@ from django.db import connection
 from inventory.models import AIModel
 from reviews import db_guards
 from reviews.models import ModelReview
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ def test_it_gives_the_same_models_for_the_same_seed(run):
 
 def test_it_refuses_to_clear_when_reviews_exist(run, monkeypatch):
     make_model(model_name="keep-me")
-    monkeypatch.setattr(sample_data, "_review_records_count", lambda: 2)
+    monkeypatch.setattr(sample_data, "_reviewed_model_count", lambda: 2)
 
     result = run("sample-data", "-n", "3", "--clear")
 

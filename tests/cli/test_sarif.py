@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from inventory.cli.common import installed_version
-from reviews.compliance import RULESET, evaluate
-from reviews.sarif import LEVELS, SARIF_SCHEMA, sarif_log
+from common.cli import installed_version
+from compliance.engine import evaluate
+from compliance.rules import RULESET
+from compliance.sarif import LEVELS, SARIF_SCHEMA, sarif_log
 from tests.conftest import TODAY
 from tests.factories import make_model
 

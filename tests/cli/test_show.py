@@ -7,7 +7,7 @@ import json
 import pytest
 
 from inventory import services
-from inventory.cli import common
+from inventory.cli import lookup
 from inventory.models import AIModel
 from tests.factories import make_model
 
@@ -90,7 +90,7 @@ def test_it_says_plainly_when_nothing_is_close(run):
 def test_it_keeps_suggestions_bounded_in_a_large_inventory(run, monkeypatch, django_assert_max_num_queries):
     # With a pool of 2, the inventory counts as large: candidates are names sharing the first or
     # last three characters, at most 2 of each, instead of every name.
-    monkeypatch.setattr(common, "SUGGESTION_POOL", 2)
+    monkeypatch.setattr(lookup, "SUGGESTION_POOL", 2)
     for name in ("fraud-aaa-001", "fraud-bbb-002", "credit-ccc-007", "chat-ddd-007", "zeta-eee-007"):
         make_model(model_name=name)
 

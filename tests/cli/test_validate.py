@@ -12,11 +12,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.cli import print_json
+from compliance.cli import output as cli_compliance_output
+from compliance.engine import evaluate
+from compliance.rules import RULESET
 from inventory import services as inventory_services
-from inventory.cli.common import print_json
 from inventory.models import AIModel, Status
-from reviews import cli_compliance_output
-from reviews.compliance import RULESET, evaluate
 from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
 

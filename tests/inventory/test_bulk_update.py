@@ -22,23 +22,23 @@ def test_it_writes_each_rows_own_values_including_nulls_and_quotes(today):
         (None, "warning", "x" * 64),
     ]
     for model, (on, outcome, text) in zip(models, values):
-        model.latest_review_on, model.latest_review_outcome, model.latest_review_state_hash = on, outcome, text[:64]
-    assert bulk.update_rows(models, ["latest_review_on", "latest_review_outcome", "latest_review_state_hash"]) == 4
-    stored = {m.pk: (m.latest_review_on, m.latest_review_outcome, m.latest_review_state_hash) for m in AIModel.objects.all()}
+        model.latest_outcome_on, model.latest_outcome, model.latest_outcome_state_hash = on, outcome, text[:64]
+    assert bulk.update_rows(models, ["latest_outcome_on", "latest_outcome", "latest_outcome_state_hash"]) == 4
+    stored = {m.pk: (m.latest_outcome_on, m.latest_outcome, m.latest_outcome_state_hash) for m in AIModel.objects.all()}
     assert [stored[m.pk] for m in models] == [(on, outcome, text[:64]) for on, outcome, text in values]
 
 
 def test_an_all_null_column_is_fine(today):
     models = [make_model() for _ in range(2)]
-    assert bulk.update_rows(models, ["latest_review_on"]) == 2
+    assert bulk.update_rows(models, ["latest_outcome_on"]) == 2
 
 
 def test_it_uses_one_statement_per_batch(today, monkeypatch):
     models = [make_model() for _ in range(7)]
     monkeypatch.setattr(bulk, "MAX_PARAMS", 9)  # 3 values a row: 3 rows a statement
     for model in models:
-        model.latest_review_outcome = "passed"
+        model.latest_outcome = "passed"
     with CaptureQueriesContext(connection) as ctx:
-        bulk.update_rows(models, ["latest_review_outcome", "latest_review_on"])
+        bulk.update_rows(models, ["latest_outcome", "latest_outcome_on"])
     assert len(ctx) == 3
-    assert set(AIModel.objects.values_list("latest_review_outcome", flat=True)) == {"passed"}
+    assert set(AIModel.objects.values_list("latest_outcome", flat=True)) == {"passed"}

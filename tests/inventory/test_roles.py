@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from common.roles import ROLES, role_of
 from inventory import permissions
-from inventory.roles import ROLES, role_of
 from tests.conftest import make_user
 from tests.factories import make_model
 

@@ -78,8 +78,8 @@ def test_clear_deletes_models_and_keeps_their_history(today):
 
 def test_clear_refuses_when_review_records_exist(today, monkeypatch):
     make_model(model_name="reviewed")
-    monkeypatch.setattr(sample_data, "_review_records_count", lambda: 2)
-    with pytest.raises(sample_data.ClearRefused, match="2 review record"):
+    monkeypatch.setattr(sample_data, "_reviewed_model_count", lambda: 2)
+    with pytest.raises(sample_data.ClearRefused, match="2 model\\(s\\) have review records"):
         sample_data.generate(count=5, seed=1, actor=ACTOR, today=today, clear_first=True)
     assert list(AIModel.objects.values_list("model_name", flat=True)) == ["reviewed"]
 

@@ -11,8 +11,6 @@ from django.urls import reverse
 from inventory.models import AIModel, Status
 from tests.factories import make_model, model_data
 
-
-
 # The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 

@@ -14,7 +14,6 @@ from inventory.services import FINAL_STATUS_MESSAGE, HAS_REVIEWS_MESSAGE
 from tests.conftest import TODAY
 from tests.factories import make_model, model_data
 
-
 LIST_URL = reverse("inventory:list")
 CREATE_URL = reverse("inventory:create")
 SAMPLE_URL = reverse("inventory:sample-data")
@@ -179,7 +178,7 @@ def test_it_says_when_the_next_review_is_due(client, bob):
 
     days = (model.next_review_date - TODAY).days
     assert f"due in {days} days" in response.content.decode()
-    assert response.context["overdue"] is False
+    assert response.context["due"].overdue is False
 
 
 def test_it_shows_old_and_new_values_after_an_edit(client, alice):

@@ -11,20 +11,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from compliance.engine import summarize
 from inventory import services as inventory_services
-from inventory.permissions import NO_ACCESS_MESSAGE
 from inventory.models import AIModel
+from inventory.permissions import NO_ACCESS_MESSAGE
 from reports.models import ComplianceSnapshot
 from reports.portfolio import Figure, TrendPoint
 from reports.templatetags.charts import bar_chart, compliance_donut, trend_chart
-from reviews.compliance import summarize
 from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
 
-
 URL = reverse("reports:dashboard")
 LIST_URL = reverse("inventory:list")
-COMPLIANCE_URL = reverse("reviews:compliance")
+COMPLIANCE_URL = reverse("compliance:evaluation")
 ACTOR = inventory_services.Actor(name="tests")
 # Session, user, user permissions, group permissions, then the portfolio's seven queries (the
 # high-risk list takes two when fewer than ten critical models are in production, as here).

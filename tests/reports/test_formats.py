@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from compliance.engine import evaluate
 from reports.data import build_report
 from reports.formats import neutralise, render_csv, render_json
-from reviews.compliance import evaluate
 from tests.factories import make_model, record_review
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)

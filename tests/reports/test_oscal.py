@@ -16,11 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import reports.oscal as oscal_export
+from compliance.engine import evaluate
+from compliance.rules import EVALUATED, RULESET
 from inventory import services
 from reports.data import KINDS, build_report
 from reports.oscal import OscalInvalid, build_oscal, render_oscal, serialise
 from reports.oscal.validate import support_db_path, validate_document
-from reviews.compliance import EVALUATED, RULESET, evaluate
 from tests.factories import make_model, record_review
 from tests.reports.oscal_schema import assert_schema_valid
 

@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compliance.engine import Summary, evaluate, summarize
+from inventory import services
 from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel
-from inventory import services
 from reports.data import build_report
 from reports.portfolio import VendorLine, build_portfolio
-from reviews.compliance import Summary, evaluate, summarize
 from tests.factories import make_model, record_review
 
 

@@ -10,12 +10,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compliance.engine import summarize
+from compliance.rules import RULESET
 from inventory import services
 from inventory.models import AIModel
 from reports import snapshots
 from reports.models import ComplianceSnapshot
 from reports.tasks import take_compliance_snapshot
-from reviews.compliance import RULESET, summarize
 from tests.factories import make_model
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)

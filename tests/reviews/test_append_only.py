@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -11,7 +10,8 @@ from django.urls import reverse
 from inventory import services as inventory_services
 from inventory.models import AIModel
 from reviews.models import AppendOnlyError, ChainCheckpoint, ModelReview
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,6 @@ def test_the_admin_shows_but_never_edits_reviews(client, carol, review):
 def test_sample_data_clear_refuses_while_reviews_exist(review, today):
     from inventory import sample_data
 
-    with pytest.raises(sample_data.ClearRefused, match="1 review record"):
+    with pytest.raises(sample_data.ClearRefused, match="1 model\\(s\\) have review records"):
         sample_data.generate(count=1, seed=1, actor=inventory_services.Actor(name="t"), today=today, clear_first=True)
     assert AIModel.objects.count() == 1 and ModelReview.objects.count() == 1

@@ -6,12 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.actors import Actor
 from inventory.models import AIModel
-from inventory.services import Actor
 from reviews.models import ModelReview
 from reviews.services import BatchError, BatchRow, ReviewInput, append_reviews
 from reviews.verify import verify_chain
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)

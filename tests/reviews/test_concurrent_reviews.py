@@ -10,7 +10,8 @@ from django.db import connection, connections
 from reviews import services as review_services
 from reviews.models import ModelReview
 from reviews.verify import verify_chain
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = [
     pytest.mark.skipif(

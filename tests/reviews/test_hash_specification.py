@@ -11,7 +11,8 @@ import subprocess
 import pytest
 
 from reviews.models import ModelReview
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
 

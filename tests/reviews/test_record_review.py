@@ -10,7 +10,8 @@ from inventory.models import AIModel
 from reviews import hashing
 from reviews.models import ModelReview
 from reviews.services import BLANK_REVIEWER_MESSAGE, ReviewInput, record_review
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
 ACTOR = inventory_services.Actor(name="tests")
@@ -131,8 +132,8 @@ def test_the_model_remembers_its_latest_review_of_any_outcome(today):
     record(model, review_date=dt.date(2026, 11, 1), outcome="failed")
     record(model, review_date=dt.date(2026, 5, 1), outcome="warning")  # back-dated: history only
     model.refresh_from_db()
-    assert (model.latest_review_on, model.latest_review_outcome) == (dt.date(2026, 11, 1), "failed")
-    assert model.latest_review_state_hash == model.state_hash
+    assert (model.latest_outcome_on, model.latest_outcome) == (dt.date(2026, 11, 1), "failed")
+    assert model.latest_outcome_state_hash == model.state_hash
     assert model.last_review_date == dt.date(2026, 10, 1)
 
 
@@ -144,5 +145,5 @@ def test_a_batch_leaves_each_model_with_its_latest_review(today):
             for d, o in ((dt.date(2026, 3, 1), "failed"), (dt.date(2025, 6, 1), "passed"))]
     append_reviews(rows=rows, actor=ACTOR, today=today, now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
     model.refresh_from_db()
-    assert (model.latest_review_on, model.latest_review_outcome, model.last_review_date) == (
+    assert (model.latest_outcome_on, model.latest_outcome, model.last_review_date) == (
         dt.date(2026, 3, 1), "failed", dt.date(2025, 6, 1))

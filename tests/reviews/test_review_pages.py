@@ -12,9 +12,8 @@ from inventory import services as inventory_services
 from inventory.models import AIModel
 from reviews import db_guards
 from reviews.models import ChainCheckpoint, ModelReview
-from tests.factories import make_model, record_review as record
-
-
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 # The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from common.roles import role_of
 from inventory.models import AIModel
-from inventory.roles import role_of
 from reviews.models import ModelReview
 from reviews.verify import verify_chain
 

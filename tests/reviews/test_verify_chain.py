@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from inventory.services import Actor
+from common.actors import Actor
 from reviews import db_guards
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
-from tests.factories import make_model, record_review as record
+from tests.factories import make_model
+from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)

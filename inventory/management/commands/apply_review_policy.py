@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from common.actors import Actor
 from inventory import scheduling
-from inventory.actors import Actor
 from inventory.models import AIModel, ReviewPolicy
 
 

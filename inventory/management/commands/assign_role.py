@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.roles import ROLES, assign_role, role_of
+from common.roles import ROLES, assign_role, role_of
 
 
 class Command(BaseCommand):

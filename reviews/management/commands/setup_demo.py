@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from common.roles import assign_role
 from inventory import sample_data, services
 from inventory.models import AIModel
-from inventory.roles import assign_role
 from reviews.services import BatchRow, ReviewInput, append_reviews
 
 DEMO_REVIEWERS = ["Jane Smith (Model Risk)", "Raj Patel (Model Validation)", "Maria Garcia (Model Risk)"]

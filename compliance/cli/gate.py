@@ -1,7 +1,7 @@
 """The compliance verbs of ``mltrack``: validate (a readable report) and check (a CI/CD gate).
 
 Both evaluate a selection of models (every model, one risk tier, or one model) with the rules engine
-in reviews.compliance and exit 0 when every evaluated model passes, 1 when any fails, 2 on bad input
+in compliance.engine and exit 0 when every evaluated model passes, 1 when any fails, 2 on bad input
 (an unknown model or tier, conflicting flags). ``--json`` prints the engine's documented shape, the
 same for both verbs; ``check --format sarif`` prints a SARIF 2.1.0 log. See docs/cli.md and
 docs/compliance.md.
@@ -15,23 +15,22 @@ import argparse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from inventory.cli.common import (
-    DID_YOU_MEAN_MESSAGE,
+from common.cli import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    NOT_FOUND_MESSAGE,
     CLIError,
     add_verb,
     print_json,
     resolve_actor,
     usage_error,
 )
+from inventory.cli.lookup import DID_YOU_MEAN_MESSAGE, NOT_FOUND_MESSAGE
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from reviews.compliance import Evaluation, ModelResult
+    from compliance.engine import Evaluation, ModelResult
 
 TEXT, JSON, SARIF = "text", "json", "sarif"
 FORMATS = (TEXT, JSON, SARIF)
@@ -177,13 +176,13 @@ def _run(args: argparse.Namespace, selection: Selection, output: str, *, report:
 def _print(evaluation: Evaluation, single: ModelResult | None, selection: Selection, output: str, *,
            report: bool, exit_code: int) -> None:
     if output == JSON:
-        from reviews.cli_compliance_output import write_json
+        from compliance.cli.output import write_json
 
         write_json(evaluation, _results(evaluation, single))
     elif output == SARIF:
         _print_sarif(evaluation, exit_code=exit_code)
     elif report:
-        from reviews.cli_compliance_output import write_report
+        from compliance.cli.output import write_report
 
         write_report(evaluation, _results(evaluation, single), total=_total(selection), what=selection.describe())
 
@@ -203,8 +202,8 @@ def _silence_stdout() -> None:
 
 def _evaluate(selection: Selection, today: dt.date) -> tuple[Evaluation, ModelResult | None]:
     """The evaluation of the selection; for one model, also its result when it is not evaluated."""
+    from compliance.engine import ModelResult, evaluate
     from inventory.models import AIModel
-    from reviews.compliance import ModelResult, evaluate
 
     if selection.name is None:
         queryset = AIModel.objects.filter(risk_tier=selection.tier) if selection.tier else None
@@ -223,7 +222,7 @@ def _results(evaluation: Evaluation, retired: ModelResult | None):
 
 
 def _find(name: str):
-    from inventory.cli.common import similar_names
+    from inventory.cli.lookup import similar_names
     from inventory.models import AIModel
 
     model = AIModel.objects.by_name(name).only("pk", "model_name", "risk_tier", "status").first()
@@ -249,8 +248,8 @@ def _print_sarif(evaluation: Evaluation | None, *, exit_code: int, problem: Prob
     import json
     import sys
 
-    from inventory.cli.common import installed_version
-    from reviews.sarif import sarif_error_log, sarif_log
+    from common.cli import installed_version
+    from compliance.sarif import sarif_error_log, sarif_log
 
     if problem is None:
         log = sarif_log(evaluation, evaluation.failures, tool_version=installed_version(), exit_code=exit_code)

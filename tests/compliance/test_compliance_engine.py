@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compliance.engine import evaluate, evaluate_model
+from compliance.rules import RULESET, Ruleset
 from inventory import services as inventory_services
 from inventory.models import AIModel, Status
-from reviews.compliance import RULESET, Ruleset, evaluate, evaluate_model
 from tests.conftest import TODAY
 from tests.factories import make_model, record_review
 

@@ -19,10 +19,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Aggregate, BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
+from compliance.rules import DEPRECATION_GRACE_DAYS, EVALUATED, REQUIRED_FIELDS, RULESET, Rule, Ruleset, Severity
 from inventory.models import AIModel, RiskTier
-from reviews.compliance.rules import DEPRECATION_GRACE_DAYS, EVALUATED, REQUIRED_FIELDS, RULESET, Rule, Ruleset, Severity
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -168,7 +181,7 @@ class Evaluation:
 
 # Columns read for each failing model: enough to write every rule's message.
 FACT_COLUMNS = (
-    "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_review_on", "status_changed_on",
+    "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_outcome_on", "status_changed_on",
     "data_classification", "vendor", "review_policy_id", *REQUIRED_FIELDS,
 )
 
@@ -202,7 +215,7 @@ def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "cycle_days": "?" if row["cycle_days"] is None else row["cycle_days"],
         "overdue": _days((today - row["next_review_date"]).days),
         "next_review_date": row["next_review_date"].isoformat(),
-        "latest_review_on": row["latest_review_on"].isoformat() if row["latest_review_on"] else "never",
+        "latest_review_on": row["latest_outcome_on"].isoformat() if row["latest_outcome_on"] else "never",
         "status_changed_on": row["status_changed_on"].isoformat() if row["status_changed_on"] else "an unknown date",
         "grace_days": DEPRECATION_GRACE_DAYS,
         "missing_fields": ", ".join(name.replace("_", " ") for name in REQUIRED_FIELDS if row[name] == ""),

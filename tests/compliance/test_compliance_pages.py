@@ -10,15 +10,15 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from compliance.engine import evaluate, evaluate_model
+from compliance.rules import RULESET
+from compliance.views import PAGE_SIZE, compliance_panel
 from inventory import services as inventory_services
 from inventory.models import AIModel
-from reviews.compliance import RULESET, evaluate, evaluate_model
-from reviews.compliance_views import PAGE_SIZE, compliance_panel
 from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
 
-
-URL = reverse("reviews:compliance")
+URL = reverse("compliance:evaluation")
 ACTOR = inventory_services.Actor(name="tests")
 # Deployed on this day, a model of any tier is not yet due for its first review on TODAY.
 RECENT = dt.date(2026, 11, 1)

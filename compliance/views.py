@@ -1,6 +1,6 @@
 """Compliance in the console: the validation page, and the compliance panel on each model's page.
 
-Every verdict and number comes from reviews.compliance; these views choose what to list and render it.
+Every verdict and number comes from compliance.engine; these views choose what to list and render it.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.paging import paginate
+from common.panels import Panel
+from compliance.engine import Evaluation, ModelResult, Violation, evaluate, evaluate_model
+from compliance.filters import ComplianceFilterSet
+from compliance.forms import ComplianceListingForm
+from compliance.rules import RULESET, Rule, Severity
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
-from inventory.paging import paginate
-from inventory.panels import Panel
-from reviews.compliance import RULESET, Evaluation, ModelResult, Rule, Severity, Violation, evaluate, evaluate_model
-from reviews.filters import ComplianceFilterSet
-from reviews.forms import ComplianceListingForm
 
 # Models per page of the validation listing.
 PAGE_SIZE = 50
@@ -106,7 +107,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     counts = evaluation.summary.violations_by_rule
     return render(
         request,
-        "reviews/compliance.html",
+        "compliance/evaluation.html",
         {
             "filter": filterset,
             "listing": listing,
@@ -127,7 +128,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def compliance_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel | None:
     """The model page's compliance section: the engine's verdict on this model and each violation.
 
-    One query (reviews.compliance.evaluate_model), messages included.
+    One query (compliance.engine.evaluate_model), messages included.
     """
     if not inventory_permissions.can_view(request.user):
         return None
@@ -139,7 +140,7 @@ def compliance_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Pa
     else:
         state = "not-compliant"
     return Panel(
-        "reviews/includes/model_compliance_panel.html",
+        "compliance/includes/model_panel.html",
         {"model": model, "state": state, "violations": _most_severe_first(result.violations), "today": today,
          "ruleset": RULESET.describe()},
     )

@@ -19,18 +19,16 @@ import sys
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
-from inventory.cli.common import make_console
+from common.cli import Painter, make_console, plain
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
-    from reviews.compliance import Evaluation, ModelResult, Rule
+    from compliance.engine import Evaluation, ModelResult
+    from compliance.rules import Rule
 
 # Results written per write() call.
 CHUNK = 2000
 SHORT_HASH = 12
-# C0 and C1 control characters (and DEL) are written escaped: "\x1b" rather than an escape sequence.
-CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
 _PLACEHOLDER = "\x00mltrack\x00"
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -47,7 +45,7 @@ def result_word(result: ModelResult) -> str:
 def _violation_pieces(rule: Rule) -> tuple[str, str]:
     """A violation of ``rule`` as indented JSON at its place in the document, split where the
     message goes (everything else in a violation is the same for every model)."""
-    from reviews.compliance import Violation
+    from compliance.engine import Violation
 
     text = json.dumps(Violation(rule, _PLACEHOLDER).as_dict(), indent=2, ensure_ascii=False)
     before, after = text.replace("\n", "\n        ").split(_encode(_PLACEHOLDER))
@@ -103,33 +101,9 @@ def write_json(evaluation: Evaluation, results: Iterable[ModelResult], stream: I
 # Text report ---------------------------------------------------------------------------------
 
 
-class Painter:
-    """Styles for lines written straight to the console's file: the escape codes rich would use,
-    worked out once per style (none without a terminal)."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self._codes: dict[str, tuple[str, str]] = {}
-
-    def __call__(self, text: str, style: str) -> str:
-        codes = self._codes.get(style)
-        if codes is None:
-            from rich.text import Text
-
-            with self.console.capture() as capture:
-                self.console.print(Text("\x00", style=style), end="")
-            rendered = capture.get()
-            codes = self._codes[style] = tuple(rendered.split("\x00", 1)) if "\x00" in rendered else ("", "")
-        return f"{codes[0]}{text}{codes[1]}"
-
-
-def plain(text: str) -> str:
-    return text.translate(CONTROL)
-
-
 def write_report(evaluation: Evaluation, results: Iterable[ModelResult], *, total: int, what: str) -> None:
     """The PASS/FAIL listing, then the summary panel."""
-    from inventory.cli.output import RISK_STYLES
+    from common.cli.styles import RISK_STYLES
 
     console = make_console()
     paint = Painter(console)

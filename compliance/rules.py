@@ -114,7 +114,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.HIGH,
         message="Review overdue by {overdue} ({tier} requires {cycle_days} days)",
         applies_to="active and deprecated models that have been reviewed",
-        scope=IN_USE & (Q(last_review_date__isnull=False) | Q(latest_review_on__isnull=False)),
+        scope=IN_USE & (Q(last_review_date__isnull=False) | Q(latest_outcome_on__isnull=False)),
         violated=_overdue,
         citations=Citations(
             control="mrm-monitoring",
@@ -130,7 +130,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.HIGH,
         message="Never reviewed: the first review was due {next_review_date} ({overdue} ago)",
         applies_to="active and deprecated models without any review",
-        scope=IN_USE & Q(last_review_date__isnull=True, latest_review_on__isnull=True),
+        scope=IN_USE & Q(last_review_date__isnull=True, latest_outcome_on__isnull=True),
         violated=_overdue,
         citations=Citations(
             control="mrm-validation",
@@ -147,7 +147,7 @@ RULES: tuple[Rule, ...] = (
         message="The latest review ({latest_review_on}) failed; the model stays non-compliant until a review passes",
         applies_to="active and deprecated models",
         scope=IN_USE,
-        violated=lambda today: Q(latest_review_outcome="failed"),
+        violated=lambda today: Q(latest_outcome="failed"),
         citations=Citations(
             control="mrm-issues",
             sr26_2="Governance and controls: issues and remediation",
@@ -164,7 +164,7 @@ RULES: tuple[Rule, ...] = (
         applies_to="active and deprecated models that have a review record",
         # The inventory's own definition (AIModel.objects.changed_since_review()), so that the
         # dashboard's count and the inventory list behind it are this rule's.
-        scope=IN_USE & Q(latest_review_on__isnull=False),
+        scope=IN_USE & Q(latest_outcome_on__isnull=False),
         violated=lambda today: CHANGED_SINCE_REVIEW,
         citations=Citations(
             control="mrm-change-mgmt",
@@ -234,7 +234,7 @@ RULES: tuple[Rule, ...] = (
         message="{data_classification} data goes to {vendor} at an external endpoint, and no review is recorded",
         applies_to="active and deprecated models with confidential or restricted data and an external vendor endpoint",
         scope=IN_USE & Q(data_classification__in=SENSITIVE_CLASSIFICATIONS),
-        violated=lambda today: _is_external() & Q(latest_review_on__isnull=True),
+        violated=lambda today: _is_external() & Q(latest_outcome_on__isnull=True),
         citations=Citations(
             control="mrm-vendor",
             sr26_2="Vendor and other third-party products",

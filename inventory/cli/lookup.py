@@ -1,0 +1,53 @@
+"""Finding a model by the name a user typed, with close names suggested when there is none."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from common.cli.errors import CLIError
+
+if TYPE_CHECKING:
+    from inventory.models import AIModel, AIModelQuerySet
+
+NOT_FOUND_MESSAGE = 'No model named "{name}".'
+DID_YOU_MEAN_MESSAGE = " Did you mean: {names}?"
+# Did-you-mean compares against every name in a small inventory, and otherwise against names
+# sharing the first or last three characters, at most this many of each (bounded at 100,000).
+SUGGESTION_POOL = 5000
+
+
+def similar_names(name: str, *, limit: int = 3) -> list[str]:
+    """Up to ``limit`` model names close to ``name``, from a bounded set of candidates."""
+    from difflib import get_close_matches
+
+    from inventory.models import AIModel
+
+    name = name.strip()
+    names = AIModel.objects.order_by().values_list("model_name", flat=True)
+    pool = list(names[: SUGGESTION_POOL + 1])
+    if len(pool) > SUGGESTION_POOL:
+        pool = []
+        for piece, lookup in ((name[:3], "istartswith"), (name[-3:], "iendswith")):
+            if piece:
+                pool += names.filter(**{f"model_name__{lookup}": piece}).order_by("model_name")[:SUGGESTION_POOL]
+    by_lower = {candidate.lower(): candidate for candidate in pool}
+    return [by_lower[m] for m in get_close_matches(name.lower(), sorted(by_lower), n=limit, cutoff=0.6)]
+
+
+def find_model(name: str, queryset: AIModelQuerySet | None = None) -> AIModel:
+    """The model named ``name`` (any case), from ``queryset`` (default: ``for_detail()``).
+
+    Not found: CLIError, exit 1, with close names suggested. Check the view permission first, so
+    that suggestions never show names to someone who may not see them.
+    """
+    from inventory.models import AIModel
+
+    queryset = queryset if queryset is not None else AIModel.objects.for_detail()
+    model = queryset.by_name(name).first()
+    if model is None:
+        message = NOT_FOUND_MESSAGE.format(name=name)
+        suggestions = similar_names(name)
+        if suggestions:
+            message += DID_YOU_MEAN_MESSAGE.format(names=", ".join(suggestions))
+        raise CLIError(message)
+    return model
