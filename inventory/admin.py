@@ -73,6 +73,11 @@ class AIModelAdmin(SimpleHistoryAdmin):
             return format_html("<strong>{}</strong>", due.words())
         return due.words()
 
+    def get_form(self, request: HttpRequest, obj: AIModel | None = None, **kwargs):
+        # The services' rules depend on who is acting: the form class carries the acting user.
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": services.Actor.for_user(request.user)})
+
     def has_change_permission(self, request: HttpRequest, obj: AIModel | None = None) -> bool:
         if obj is None:
             return super().has_change_permission(request)

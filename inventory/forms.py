@@ -1,33 +1,41 @@
 from __future__ import annotations
 
-import copy
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from common.actors import Actor
 from common.forms import add_service_errors
-from inventory import services
+from inventory import permissions, services
 from inventory.models import AIModel, Status
 from inventory.services import EDITABLE_FIELDS
 
 
 class ServiceValidatedForm(forms.ModelForm):
     """A ModelForm whose model-level validation is the service's, so the console and the admin
-    show the same errors as the CLI, every one of them in a single round."""
+    show the same errors as the CLI, every one of them in a single round.
+
+    ``actor`` is who fills the form in (the services' rules depend on their role): given to the
+    constructor, or set on the class (the admin builds a subclass per request)."""
+
+    actor: Actor | None = None
+
+    def __init__(self, *args, actor: Actor | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if actor is not None:
+            self.actor = actor
 
     def _post_clean(self) -> None:
         parsed = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
         today = timezone.localdate()
         try:
             if self.instance.pk is None:
-                services.prepare_new_model(data=parsed, today=today)
+                services.prepare_new_model(data=parsed, actor=self.actor, today=today)
             else:
-                # A copy: the form's instance keeps the stored values until the service saves.
-                original = copy.copy(self.instance)
+                # Checked on a copy: the form's instance keeps the stored values until the service saves.
                 changes = {name: parsed[name] for name in self.changed_data if name in parsed}
-                services.prepare_changes(model=original, changes=changes, today=today)
+                services.check_changes(model=self.instance, changes=changes, actor=self.actor, today=today)
         except ValidationError as exc:
             already = set(self.errors)
             add_service_errors(self, ValidationError({f: e for f, e in exc.error_dict.items() if f not in already}))
@@ -46,9 +54,10 @@ class AIModelForm(ServiceValidatedForm):
             "api_endpoint": forms.URLInput(),
         }
 
-    def __init__(self, *args, can_assign_owner: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if can_assign_owner:
+    def __init__(self, *args, actor: Actor, **kwargs) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        # The service decides who owns a model; the form offers the choice only to those who have it.
+        if actor.user is None or permissions.can_assign_owner(actor.user):
             self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         else:
             del self.fields["owner"]

@@ -8,6 +8,7 @@ writes, and writes in one transaction, so bad input changes nothing.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +18,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 
 from common.actors import Actor, stamp
+from inventory import permissions
 from inventory.models import (
     ALLOWED_TRANSITIONS,
     AIModel,
@@ -154,9 +156,37 @@ def _check_transition(old: str, new: str) -> None:
         )
 
 
-def prepare_new_model(*, data: Mapping[str, Any], today: dt.date) -> AIModel:
-    """Build and validate a new model without saving it (raises ValidationError by field)."""
+OWNER_IS_YOURSELF_MESSAGE = (
+    "You own the models you register: the owner account can only be you ({username}). Model risk officers "
+    "and administrators assign other owners."
+)
+OWNER_ASSIGNMENT_MESSAGE = "Only model risk officers and administrators change a model's owner account."
+
+
+def _owner_errors(fields: dict[str, Any], actor: Actor, *, adding: bool, current_owner_id: int | None = None
+                  ) -> dict[str, list[str]]:
+    """Who owns a model: model risk officers and administrators assign anyone (or no one); a model
+    owner owns what they register and cannot hand a model over. Fills in the owner of a new model
+    registered by someone who may not assign one. The local operator (no account) is not limited."""
+    user = actor.user
+    if user is None or permissions.can_assign_owner(user):
+        return {}
+    if adding:
+        requested = fields.get("owner")
+        if requested is not None and getattr(requested, "pk", requested) != user.pk:
+            return {"owner": [OWNER_IS_YOURSELF_MESSAGE.format(username=user.get_username())]}
+        fields["owner"] = user
+        return {}
+    if "owner" in fields and getattr(fields["owner"], "pk", fields["owner"]) != current_owner_id:
+        return {"owner": [OWNER_ASSIGNMENT_MESSAGE]}
+    return {}
+
+
+def prepare_new_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+    """Build and validate a new model without saving it: every problem at once, as a
+    ValidationError by field. The import and every form use it to check before they write."""
     fields, errors = _normalize(data)
+    errors.update(_owner_errors(fields, actor, adding=True))
     status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
     model = AIModel(**fields, status=status, status_changed_on=today)
     if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
@@ -165,9 +195,11 @@ def prepare_new_model(*, data: Mapping[str, Any], today: dt.date) -> AIModel:
     return model
 
 
-def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], today: dt.date) -> AIModel:
-    """Apply and validate changes to a model in memory (raises ValidationError by field)."""
+def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+    """Apply and validate changes to ``model`` in memory: every problem at once, as a
+    ValidationError by field (a refused status change and bad field values together)."""
     fields, errors = _normalize(changes)
+    errors.update(_owner_errors(fields, actor, adding=False, current_owner_id=model.owner_id))
     if "status" in fields:
         try:
             _check_transition(model.status, fields["status"])
@@ -178,11 +210,18 @@ def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], today: dt.dat
             if fields["status"] != model.status:
                 model.status_changed_on = today
     for key, value in fields.items():
-        setattr(model, key, value)
+        if key not in errors:
+            setattr(model, key, value)
     if SCHEDULE_INPUTS & fields.keys() and isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
         schedule(model, ReviewPolicy.objects.in_force(on=today))
     _check_rules(model, today=today, errors=errors)
     return model
+
+
+def check_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+    """Validate everything, save nothing: the model as the changes would leave it, checked on a copy
+    (``model`` is left as it was). Raises ValidationError with every problem."""
+    return prepare_changes(model=copy.copy(model), changes=changes, actor=actor, today=today)
 
 
 @transaction.atomic
@@ -190,9 +229,10 @@ def create_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AI
     """Add a model to the inventory.
 
     Conditions: every required field present and valid; name unique without regard to case;
-    deployment date not in the future. The schedule comes from the policy in force today.
+    deployment date not in the future; a model owner who registers a model owns it (and cannot
+    name another owner). The schedule comes from the policy in force today.
     """
-    model = prepare_new_model(data=data, today=today)
+    model = prepare_new_model(data=data, actor=actor, today=today)
     stamp(model, actor, "created")
     model.save()
     return model
@@ -201,14 +241,15 @@ def create_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AI
 @transaction.atomic
 def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
     """Change a model's fields. Status changes follow the lifecycle (forward only, decommissioned
-    is final); the next review date is recomputed when the tier or deployment date changes.
+    is final); the next review date is recomputed when the tier or deployment date changes; only
+    model risk officers and administrators change the owner account.
 
     The changes are applied to the row as it is now (locked), not to the caller's copy, so a
     review recorded since the caller read the model is never overwritten. The caller's object is
     brought up to date.
     """
     current = _locked(model)
-    prepare_changes(model=current, changes=changes, today=today)
+    prepare_changes(model=current, changes=changes, actor=actor, today=today)
     stamp(current, actor, "updated")
     current.save()
     _copy_into(model, current)

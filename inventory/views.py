@@ -74,15 +74,11 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def model_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_add(request.user):
         raise PermissionDenied("Your role cannot add models.")
-    can_assign = permissions.can_assign_owner(request.user)
-    form = AIModelForm(request.POST or None, can_assign_owner=can_assign)
+    actor = services.Actor.for_user(request.user)
+    form = AIModelForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if not can_assign:
-            # A model owner who registers a model owns it.
-            data["owner"] = request.user
         try:
-            model = services.create_model(data=data, actor=services.Actor.for_user(request.user), today=_today())
+            model = services.create_model(data=form.cleaned_data, actor=actor, today=_today())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -93,12 +89,12 @@ def model_create(request: HttpRequest) -> HttpResponse:
 
 def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = permissions.get_model_for_user(request.user, pk, writable=True)
-    can_assign = permissions.can_assign_owner(request.user)
-    form = AIModelForm(request.POST or None, instance=model, can_assign_owner=can_assign)
+    actor = services.Actor.for_user(request.user)
+    form = AIModelForm(request.POST or None, instance=model, actor=actor)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.update_model(model=model, changes=changes, actor=services.Actor.for_user(request.user), today=_today())
+            services.update_model(model=model, changes=changes, actor=actor, today=_today())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

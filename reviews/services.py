@@ -52,6 +52,11 @@ class ReviewInput:
     corrects: ModelReview | None = None
 
 
+def accepts_new_reviews(model: AIModel) -> bool:
+    """Whether a new review (not a correction) may be recorded: decommissioned models are no longer reviewed."""
+    return model.status != Status.DECOMMISSIONED
+
+
 def lock_chain() -> None:
     """Serialise writers of the chain for the rest of the transaction.
 
@@ -109,7 +114,7 @@ def _clean_input(
         errors["notes"] = [LONG_TEXT_MESSAGE.format(limit=NOTES_MAX, length=len(notes))]
     if entry.corrects is not None and entry.corrects.model_id != model.pk:
         errors["corrects"] = [WRONG_CORRECTION_MESSAGE.format(name=model.model_name)]
-    if model.status == Status.DECOMMISSIONED and entry.corrects is None and not historical:
+    if not accepts_new_reviews(model) and entry.corrects is None and not historical:
         errors.setdefault("model", []).append(DECOMMISSIONED_MESSAGE.format(name=model.model_name))
     if errors:
         raise ValidationError(errors)

@@ -41,7 +41,7 @@ def review_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel 
     if not permissions.can_view(request.user):
         return None
     reviews = list(model.reviews.select_related("corrects").newest_first()[:PANEL_REVIEWS])
-    can_record = permissions.can_record(request.user) and model.status != "decommissioned"
+    can_record = permissions.can_record(request.user) and services.accepts_new_reviews(model)
     form = None
     if can_record:
         form = ReviewForm(

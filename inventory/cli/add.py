@@ -56,12 +56,9 @@ def handle_add(args: argparse.Namespace) -> int:
     today = timezone.localdate()
     out, err = make_console(), make_console(stderr=True)
     raw = given_fields(args, {k: v for k, v in FIELD_FLAGS.items() if k != "status"})
+    # Who owns the new model is the service's rule (a model owner owns what they register); the
+    # interactive prompt only asks those who may choose.
     may_assign = who.may(permissions.can_assign_owner)
-    if "owner" in raw and not may_assign and raw["owner"].strip() != who.actor.name:
-        who.require(permissions.can_assign_owner, "assign a model's owner account (you own the models you add)")
-    if not may_assign:
-        # As in the console: a model owner who registers a model owns it.
-        raw["owner"] = who.user
 
     if args.interactive:
         model = add_interactively(who=who, given=raw, may_assign=may_assign, today=today, out=out, err=err)
@@ -70,7 +67,7 @@ def handle_add(args: argparse.Namespace) -> int:
         for name in required_fields():
             if name not in raw:
                 errors.setdefault(name, [MISSING_FIELD_MESSAGE.format(flag=FIELD_FLAGS[name])])
-        collect_errors(errors, lambda: services.prepare_new_model(data=clean, today=today))
+        collect_errors(errors, lambda: services.prepare_new_model(data=clean, actor=who.actor, today=today))
         if errors:
             return fail_fields(err, "Could not add the model", errors)
         try:
@@ -153,7 +150,7 @@ def add_interactively(
             expand=False,
         )
     )
-    values: dict[str, Any] = {} if may_assign else {"owner": given.get("owner")}
+    values: dict[str, Any] = {}
     try:
         for name in fields:
             values[name] = ask_field(name, default=given.get(name), required=name in required, today=today, out=out)

@@ -58,17 +58,8 @@ def handle_update(args: argparse.Namespace) -> int:
     out, err = make_console(), make_console(stderr=True)
 
     clean, errors = parse_fields(raw, today=today)
-
-    def fresh() -> AIModel:
-        # The services change the instance they check, so each check gets its own copy.
-        return AIModel.objects.get(pk=model.pk)
-
-    # The lifecycle check stops at the first problem, so it runs apart from the field checks.
-    if "status" in clean:
-        status = {"status": clean["status"]}
-        collect_errors(errors, lambda: services.prepare_changes(model=fresh(), changes=status, today=today))
-    rest = {k: v for k, v in clean.items() if k != "status"}
-    collect_errors(errors, lambda: services.prepare_changes(model=fresh(), changes=rest, today=today))
+    # Every problem at once (lifecycle, fields, owner), nothing saved, the model left as it was.
+    collect_errors(errors, lambda: services.check_changes(model=model, changes=clean, actor=who.actor, today=today))
     if errors:
         return fail_fields(err, f"Could not update {model.model_name}", errors)
 
