@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
@@ -77,6 +78,16 @@ class AIModelAdmin(SimpleHistoryAdmin):
         # The services' rules depend on who is acting: the form class carries the acting user.
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"actor": services.Actor.for_user(request.user)})
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        # The history page holds a revert form whose POST the history app lets through with the view
+        # permission alone; a revert is an edit, so it needs the edit permission (and the update
+        # service checks the role again whatever this says).
+        if request.method == "POST":
+            model = self.get_object(request, object_id)
+            if model is None or not self.has_change_permission(request, model):
+                raise PermissionDenied("Only someone who may edit this model may revert it.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_change_permission(self, request: HttpRequest, obj: AIModel | None = None) -> bool:
         if obj is None:

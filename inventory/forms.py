@@ -56,7 +56,11 @@ class AIModelForm(ServiceValidatedForm):
 
     def __init__(self, *args, actor: Actor, **kwargs) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        # The service decides who owns a model; the form offers the choice only to those who have it.
+        # The services decide who may set what; the form offers only the choices the actor has: a
+        # model owner sets the risk tier of a model they register, never of one that exists.
+        if self.instance.pk is not None and not (actor.user is None or permissions.can_govern(actor.user)):
+            self.fields["risk_tier"].disabled = True
+            self.fields["risk_tier"].help_text = "Model risk officers and administrators change a model's risk tier."
         if actor.user is None or permissions.can_assign_owner(actor.user):
             self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         else:

@@ -391,6 +391,7 @@ class AIModel(models.Model):
         ]
         permissions = [
             ("edit_all_models", "Can edit any model, not only the ones they own"),
+            ("govern_models", "Can change a model's risk tier and lifecycle status"),
             ("generate_sample_data", "Can generate or clear sample data"),
         ]
 

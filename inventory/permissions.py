@@ -12,6 +12,9 @@ VIEW = "inventory.view_aimodel"
 ADD = "inventory.add_aimodel"
 CHANGE = "inventory.change_aimodel"
 CHANGE_ANY = "inventory.edit_all_models"
+# Segregation of duties: a model's owner describes and maintains it; its risk tier and lifecycle
+# belong to model risk officers and administrators.
+GOVERN = "inventory.govern_models"
 DELETE = "inventory.delete_aimodel"
 SAMPLE_DATA = "inventory.generate_sample_data"
 MANAGE_POLICY = "inventory.manage_review_policy"
@@ -41,12 +44,25 @@ def can_edit(user: AbstractBaseUser, model: AIModel) -> bool:
     return user.has_perm(CHANGE_ANY) or (model.owner_id is not None and model.owner_id == user.pk)
 
 
+def can_govern(user: AbstractBaseUser) -> bool:
+    """Whether the user may change risk tiers and lifecycle status (retire models)."""
+    return user.has_perm(GOVERN)
+
+
 def can_assign_owner(user: AbstractBaseUser) -> bool:
     return user.has_perm(CHANGE_ANY)
 
 
 def can_delete(user: AbstractBaseUser) -> bool:
     return user.has_perm(DELETE)
+
+
+def can_manage_policy(user: AbstractBaseUser) -> bool:
+    return user.has_perm(MANAGE_POLICY)
+
+
+def can_generate_sample_data(user: AbstractBaseUser) -> bool:
+    return user.has_perm(SAMPLE_DATA)
 
 
 def get_model_for_user(user: AbstractBaseUser, pk: int, *, writable: bool = False) -> AIModel:

@@ -16,6 +16,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.actors import Actor
+from common.authz import require
+from inventory import permissions
 from inventory.models import AIModel, DataClassification, Environment, ModelType, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import next_review_date
 
@@ -191,8 +193,9 @@ def build_models(*, count: int, seed: int, today: dt.date, policy: ReviewPolicy,
 def clear(*, actor: Actor) -> int:
     """Delete every model in the inventory, recording each deletion in its history.
 
-    Refused when any review record exists: reviews are never deleted.
+    Refused when any review record exists: reviews are never deleted. Administrators only.
     """
+    require(actor, permissions.can_generate_sample_data, "clear sample data")
     reviewed = _reviewed_model_count()
     if reviewed:
         raise ClearRefused(CLEAR_REFUSED_MESSAGE.format(count=reviewed))
@@ -230,8 +233,9 @@ def clear(*, actor: Actor) -> int:
 def generate(*, count: int, seed: int | None, actor: Actor, today: dt.date, clear_first: bool = False) -> SampleResult:
     """Add ``count`` sample models (after clearing the inventory when asked).
 
-    The same seed, count, date and starting inventory give the same models.
+    The same seed, count, date and starting inventory give the same models. Administrators only.
     """
+    require(actor, permissions.can_generate_sample_data, "generate sample data")
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT:,}")
     if seed is None:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from common.actors import Actor, stamp
+from common.authz import require
+from inventory import permissions
 from inventory.bulk import update_rows
 from inventory.models import AIModel, ReviewPolicy, RiskTier
 
@@ -41,7 +43,8 @@ def publish_review_policy(
     *, cycles: Mapping[str, int], effective_date: dt.date, approval_reference: str, actor: Actor, today: dt.date
 ) -> ReviewPolicy:
     """Publish a new policy version. If it is already in force, every schedule follows it now;
-    a future-dated version is applied by apply_review_policy on its effective date."""
+    a future-dated version is applied by apply_review_policy on its effective date. Administrators only."""
+    require(actor, permissions.can_manage_policy, "publish review policy versions")
     last = ReviewPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0
     policy = ReviewPolicy(
         version=last + 1,
@@ -66,7 +69,9 @@ def apply_review_policy(*, actor: Actor, today: dt.date) -> int:
     other than the one in force today. Idempotent: a second run changes nothing.
 
     Returns the number of models rescheduled. Each change is written to the model's history.
+    The scheduler runs it; of people, those who publish policy versions.
     """
+    require(actor, permissions.can_manage_policy, "apply the review policy")
     policy = ReviewPolicy.objects.in_force(on=today)
     reason = f"review policy v{policy.version} applied"
     stale = AIModel.objects.exclude(review_policy=policy).order_by("pk")

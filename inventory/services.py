@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 
 from common.actors import Actor, stamp
+from common.authz import require
 from inventory import permissions
 from inventory.models import (
     ALLOWED_TRANSITIONS,
@@ -182,9 +183,26 @@ def _owner_errors(fields: dict[str, Any], actor: Actor, *, adding: bool, current
     return {}
 
 
+GOVERN_ACTION = "change a model's risk tier or lifecycle status (model risk officers and administrators do)"
+
+
+def _authorize_changes(model: AIModel, changes: Mapping[str, Any], actor: Actor) -> None:
+    """Who may change what: a model's owner (or anyone who edits every model) its description;
+    only those who govern models its risk tier and lifecycle."""
+    require(actor, lambda user: permissions.can_edit(user, model), f"change {model.model_name}")
+    governed = {"risk_tier": model.risk_tier, "status": model.status}
+    for field, current in governed.items():
+        if field in changes and str(changes[field] or "").strip().lower() != current:
+            require(actor, permissions.can_govern, GOVERN_ACTION)
+
+
 def prepare_new_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
     """Build and validate a new model without saving it: every problem at once, as a
-    ValidationError by field. The import and every form use it to check before they write."""
+    ValidationError by field. The import and every form use it to check before they write.
+    Refuses (PermissionDenied) an actor who may not add models, or set a status other than active."""
+    require(actor, permissions.can_add, "add models")
+    if str(data.get("status") or Status.ACTIVE).strip().lower() != Status.ACTIVE:
+        require(actor, permissions.can_govern, GOVERN_ACTION)
     fields, errors = _normalize(data)
     errors.update(_owner_errors(fields, actor, adding=True))
     status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
@@ -220,7 +238,8 @@ def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor,
 
 def check_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
     """Validate everything, save nothing: the model as the changes would leave it, checked on a copy
-    (``model`` is left as it was). Raises ValidationError with every problem."""
+    (``model`` is left as it was). Raises ValidationError with every problem, or PermissionDenied."""
+    _authorize_changes(model, changes, actor)
     return prepare_changes(model=copy.copy(model), changes=changes, actor=actor, today=today)
 
 
@@ -249,6 +268,7 @@ def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, to
     brought up to date.
     """
     current = _locked(model)
+    _authorize_changes(current, changes, actor)
     prepare_changes(model=current, changes=changes, actor=actor, today=today)
     stamp(current, actor, "updated")
     current.save()
@@ -281,8 +301,10 @@ def delete_model(*, model: AIModel, actor: Actor) -> None:
     """Hard-delete a model that was never reviewed.
 
     A model with a last review date or any review record is refused: the audit trail (and the
-    database's PROTECT foreign key from review records) must keep pointing at it.
+    database's PROTECT foreign key from review records) must keep pointing at it. Only roles that
+    delete models may.
     """
+    require(actor, permissions.can_delete, "delete models")
     model = _locked(model)
     if model.last_review_date is not None:
         raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews")

@@ -66,7 +66,9 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": panels_for(MODEL_PAGE, request, model, today),
             "can_edit": can_edit,
             "can_delete": permissions.can_delete(request.user),
-            "transitions": sorted(ALLOWED_TRANSITIONS[Status(model.status)]) if can_edit else [],
+            # Lifecycle changes belong to those who govern models (the service refuses anyone else).
+            "transitions": sorted(ALLOWED_TRANSITIONS[Status(model.status)])
+            if permissions.can_govern(request.user) else [],
         },
     )
 

@@ -64,7 +64,7 @@ def setup_django() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb and return the exit code (argparse's own exits become return values)."""
-    from django.core.exceptions import ImproperlyConfigured
+    from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
     parser = build_parser()
     try:
@@ -83,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as exc:
         sys.stderr.write(f"{exc}\n")
         return exc.exit_code
+    except PermissionDenied as exc:
+        # A service refused the actor's role (common.authz); its message says who and what.
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"Configuration error: {exc}\n")
         return EXIT_FAILED

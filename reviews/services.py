@@ -14,9 +14,10 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 
 from common.actors import Actor
+from common.authz import require
 from inventory import scheduling
 from inventory.models import AIModel, ReviewPolicy, Status
-from reviews import hashing
+from reviews import hashing, permissions
 from reviews.models import SATISFACTORY_OUTCOMES, ModelReview, Outcome
 
 # Any constant works; it only has to be the same for every writer of the chain.
@@ -30,6 +31,7 @@ BAD_OUTCOME_MESSAGE = "{value!r} is not an outcome. Allowed values: passed, warn
 BLANK_REVIEWER_MESSAGE = "Say who performed the review: an examiner needs a name."
 LONG_TEXT_MESSAGE = "At most {limit} characters (this has {length})."
 WRONG_CORRECTION_MESSAGE = "A correction must reference a review of the same model ({name})."
+RECORD_ACTION = "record reviews (model risk officers and administrators do: reviews are independent of owners)"
 REVIEWER_MAX = 200
 NOTES_MAX = 10000
 
@@ -172,9 +174,11 @@ def record_review(
 
     Conditions: the review date is not in the future nor before deployment; the outcome is
     passed, warning or failed; a reviewer is named; the model is not decommissioned (corrections
-    excepted). A passed or warning review dated on or after the last one moves the last review
+    excepted); the actor records reviews (model risk officers and administrators). A passed or
+    warning review dated on or after the last one moves the last review
     date to it and the next review one policy cycle later; a failed or older review does not.
     """
+    require(actor, permissions.can_record, RECORD_ACTION)
     lock_chain()
     # Re-read under the lock: another writer may have moved the schedule meanwhile.
     model = AIModel.objects.select_for_update(of=("self",)).select_related("review_policy").get(pk=model.pk)
@@ -225,6 +229,7 @@ def append_reviews(
     its latest satisfactory review, once, at the end. Past reviews of a model decommissioned since
     are accepted: they are history.
     """
+    require(actor, permissions.can_record, RECORD_ACTION)
     lock_chain()
     names = {row.model_name.strip().lower() for row in rows}
     models_by_name = _models_by_lower_name(names)

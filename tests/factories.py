@@ -31,13 +31,13 @@ def model_data(**overrides: Any) -> dict[str, Any]:
 
 def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None, **overrides: Any) -> AIModel:
     return services.create_model(
-        data=model_data(**overrides), actor=actor or services.Actor(name="tests"), today=today
+        data=model_data(**overrides), actor=actor or services.Actor(name="tests", trusted=True), today=today
     )
 
 
 def decommission(model: AIModel, *, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None) -> AIModel:
     return services.change_status(
-        model=model, status=Status.DECOMMISSIONED, actor=actor or services.Actor(name="tests"), today=today
+        model=model, status=Status.DECOMMISSIONED, actor=actor or services.Actor(name="tests", trusted=True), today=today
     )
 
 
@@ -52,7 +52,7 @@ def record_review(model: AIModel, *, today: dt.date = DEFAULT_TODAY, now: dt.dat
         **fields,
     )
     return review_services.record_review(
-        model=model, entry=entry, actor=actor or services.Actor(name="tests"), today=today,
+        model=model, entry=entry, actor=actor or services.Actor(name="tests", trusted=True), today=today,
         now=now or dt.datetime(2026, 11, 27, 15, 30, 0, 123456, tzinfo=dt.UTC),
     )
 

@@ -47,7 +47,7 @@ def inventory(today):
     credit = make_model(model_name="credit", risk_tier="high", vendor="Anthropic", deployment_environment="staging")
     record_review(credit, review_date=today)
     services.update_model(model=AIModel.objects.get(pk=credit.pk), changes={"use_case": "Retail credit scoring"},
-                          actor=services.Actor(name="tests"), today=today)
+                          actor=services.Actor(name="tests", trusted=True), today=today)
 
 
 def portfolio_for(filters: dict[str, str], today: dt.date) -> Portfolio:

@@ -107,7 +107,7 @@ def test_it_lists_a_models_trail_and_its_drift(run, model, today):
     result = run("reviews", model.model_name)
     assert result.code == 0 and "matches the state hash of its last review" in result.out
     assert result.out.index("note-two") < result.out.index("note-one")
-    services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=services.Actor(name="t"), today=today)
+    services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=services.Actor(name="t", trusted=True), today=today)
     assert "has changed since its last review: vendor (In-house → Anthropic)" in run("reviews", model.model_name).out
     data = json.loads(run("reviews", model.model_name, "--json").out)
     assert data["drift"]["changed_since_last_review"] is True

@@ -23,7 +23,7 @@ from tests.factories import decommission, make_model, record_review
 
 pytestmark = pytest.mark.django_db
 
-ACTOR = inventory_services.Actor(name="tests")
+ACTOR = inventory_services.Actor(name="tests", trusted=True)
 # High tier: a review every 90 days. Deployed on this day a model is first due 2026-12-30, so it
 # breaks no rule on TODAY (2026-11-27) unless a test makes it.
 RECENT = dt.date(2026, 10, 1)

@@ -18,7 +18,7 @@ from tests.factories import make_model, record_review
 
 pytestmark = pytest.mark.django_db
 
-ACTOR = inventory_services.Actor(name="tests")
+ACTOR = inventory_services.Actor(name="tests", trusted=True)
 # High tier, policy v1: a review every 90 days. Deployed on this day, a model is first due on
 # 2026-12-30, so it breaks no rule on TODAY (2026-11-27) unless a test makes it.
 RECENT = dt.date(2026, 10, 1)

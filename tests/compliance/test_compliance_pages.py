@@ -19,7 +19,7 @@ from tests.conftest import TODAY
 from tests.factories import decommission, make_model, record_review
 
 URL = reverse("compliance:evaluation")
-ACTOR = inventory_services.Actor(name="tests")
+ACTOR = inventory_services.Actor(name="tests", trusted=True)
 # Deployed on this day, a model of any tier is not yet due for its first review on TODAY.
 RECENT = dt.date(2026, 11, 1)
 LONG_AGO = dt.date(2026, 1, 5)

@@ -24,7 +24,7 @@ def test_it_records_who_changed_what_from_and_to(today, bob):
 
 
 def test_it_attributes_changes_by_an_operator_without_an_account(today):
-    model = make_model(actor=services.Actor(name="os:jsmith"))
+    model = make_model(actor=services.Actor.os_user("jsmith"))
     assert model.history.get().history_actor == "os:jsmith"
     assert model.history.get().history_user is None
 
@@ -39,7 +39,7 @@ def test_it_shows_linked_rows_by_name(today, alice, bob):
 def test_the_history_of_a_model_takes_constant_queries(today, django_assert_num_queries):
     model = make_model()
     for i in range(5):
-        services.update_model(model=model, changes={"notes": f"n{i}"}, actor=services.Actor(name="t"), today=today)
+        services.update_model(model=model, changes={"notes": f"n{i}"}, actor=services.Actor(name="t", trusted=True), today=today)
     with django_assert_num_queries(2):  # snapshots + policy names (no owner linked)
         entries = model_history(model)
     assert len(entries) == 6
@@ -47,6 +47,6 @@ def test_the_history_of_a_model_takes_constant_queries(today, django_assert_num_
 
 def test_it_shows_choices_by_their_labels(today):
     model = make_model(deployment_environment="dev")
-    services.update_model(model=model, changes={"deployment_environment": "prod"}, actor=services.Actor(name="t"), today=today)
+    services.update_model(model=model, changes={"deployment_environment": "prod"}, actor=services.Actor(name="t", trusted=True), today=today)
     change = model_history(model)[0].changes[0]
     assert (change.old, change.new) == ("Development", "Production")

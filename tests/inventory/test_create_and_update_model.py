@@ -11,7 +11,7 @@ from inventory.models import AIModel, ReviewPolicy
 from tests.factories import make_model, model_data
 
 pytestmark = pytest.mark.django_db
-ACTOR = services.Actor(name="tests")
+ACTOR = services.Actor(name="tests", trusted=True)
 
 
 def errors_of(exc_info) -> dict[str, list[str]]:

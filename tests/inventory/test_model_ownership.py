@@ -63,11 +63,11 @@ def test_check_changes_reports_every_problem_and_saves_nothing(alice, bob, today
     model = make_model(owner=alice, status="decommissioned")
     with pytest.raises(ValidationError) as exc_info:
         services.check_changes(
-            model=model, changes={"status": "active", "risk_tier": "extreme", "owner": bob},
-            actor=services.Actor.for_user(alice), today=today,
+            model=model, changes={"status": "active", "risk_tier": "extreme", "deployment_date": "2099-01-01"},
+            actor=services.Actor.for_user(bob), today=today,
         )
-    assert set(exc_info.value.message_dict) == {"status", "risk_tier", "owner"}
+    assert set(exc_info.value.message_dict) == {"status", "risk_tier", "deployment_date"}
     # Neither the caller's object nor the row moved.
-    assert (model.status, model.risk_tier, model.owner) == ("decommissioned", "high", alice)
+    assert (model.status, model.risk_tier) == ("decommissioned", "high")
     stored = AIModel.objects.get(pk=model.pk)
-    assert (stored.status, stored.risk_tier, stored.owner) == ("decommissioned", "high", alice)
+    assert (stored.status, stored.risk_tier) == ("decommissioned", "high")

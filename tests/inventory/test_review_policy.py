@@ -11,7 +11,7 @@ from inventory.models import AIModel, ReviewPolicy
 from tests.factories import make_model
 
 pytestmark = pytest.mark.django_db
-ACTOR = services.Actor(name="tests")
+ACTOR = services.Actor(name="tests", trusted=True)
 CYCLES_V2 = {"critical": 45, "high": 120, "medium": 180, "low": 365}
 
 

@@ -11,7 +11,7 @@ from inventory.models import AIModel, RiskTier, Status
 from tests.factories import make_model
 
 pytestmark = pytest.mark.django_db
-ACTOR = services.Actor(name="tests")
+ACTOR = services.Actor(name="tests", trusted=True)
 
 
 def snapshot():
@@ -43,7 +43,7 @@ def test_it_makes_a_realistic_mix(today):
     assert models.filter(last_review_date__isnull=True).exists()
     assert models.filter(vendor="OpenAI").exists() and models.filter(vendor="In-house").exists()
     for model in models:
-        services.check_changes(model=model, changes={}, actor=services.Actor(name="tests"), today=today)  # every generated model is valid
+        services.check_changes(model=model, changes={}, actor=services.Actor(name="tests", trusted=True), today=today)  # every generated model is valid
 
 
 def test_it_writes_in_batches_whatever_the_count(today):

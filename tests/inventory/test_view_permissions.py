@@ -143,9 +143,26 @@ def test_it_lets_a_model_owner_edit_her_own_model(client, alice):
     assert model.vendor == "OpenAI"
 
 
-def test_it_lets_a_model_owner_change_the_status_of_her_own_model(client, alice):
-    model = make_model(owner=alice)
+def test_a_model_owner_may_not_retire_or_retier_her_own_model(client, alice):
+    # Segregation of duties: tier and lifecycle belong to model risk officers and administrators.
+    model = make_model(owner=alice, risk_tier="medium")
     client.force_login(alice)
+
+    assert client.post(urls(model)["status"], {"status": "decommissioned"}).status_code == 403
+    page = client.get(model.get_absolute_url()).content.decode()
+    assert urls(model)["status"] not in page  # no lifecycle buttons offered
+    form = client.get(urls(model)["edit"]).context["form"]
+    assert form.fields["risk_tier"].disabled
+    # A forged tier in the edit form is ignored (the field is disabled), the rest is saved.
+    client.post(urls(model)["edit"], {**form_data(model_name=model.model_name), "risk_tier": "low", "vendor": "Acme"})
+
+    model.refresh_from_db()
+    assert (model.status, model.risk_tier, model.vendor) == (Status.ACTIVE, "medium", "Acme")
+
+
+def test_it_lets_a_risk_officer_change_the_status(client, bob):
+    model = make_model()
+    client.force_login(bob)
 
     client.post(urls(model)["status"], {"status": "deprecated"})
 

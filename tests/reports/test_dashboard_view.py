@@ -24,7 +24,7 @@ from tests.factories import decommission, make_model, record_review
 URL = reverse("reports:dashboard")
 LIST_URL = reverse("inventory:list")
 COMPLIANCE_URL = reverse("compliance:evaluation")
-ACTOR = inventory_services.Actor(name="tests")
+ACTOR = inventory_services.Actor(name="tests", trusted=True)
 # Session, user, user permissions, group permissions, then the portfolio's seven queries (the
 # high-risk list takes two when fewer than ten critical models are in production, as here).
 QUERY_BUDGET = 11

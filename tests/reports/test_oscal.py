@@ -295,7 +295,7 @@ def test_it_changes_only_the_changed_models_parts(inventory):
     before = exported("inventory")
     changed = inventory["passing"]
     services.update_model(
-        model=changed, changes={"data_classification": ""}, actor=services.Actor(name="tests"), today=TODAY
+        model=changed, changes={"data_classification": ""}, actor=services.Actor(name="tests", trusted=True), today=TODAY
     )
     after = exported("inventory")
 

@@ -33,7 +33,7 @@ def inventory(db, today):
     }
     record_review(models["current"], review_date=today)
     record_review(models["changed"], review_date=today)
-    services.update_model(model=models["changed"], changes={"model_version": "2.0"}, actor=services.Actor(name="t"),
+    services.update_model(model=models["changed"], changes={"model_version": "2.0"}, actor=services.Actor(name="t", trusted=True),
                           today=today)
     set_due(models["late-5"], today - dt.timedelta(days=5))
     set_due(models["late-45"], today - dt.timedelta(days=45))

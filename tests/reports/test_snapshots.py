@@ -59,7 +59,7 @@ def test_the_scheduler_task_takes_todays_snapshot(db):
 
 
 def test_backfill_rebuilds_past_days_from_the_history(db, today):
-    actor = services.Actor(name="t")
+    actor = services.Actor(name="t", trusted=True)
     with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)):
         model = make_model(model_name="a", today=dt.date(2026, 11, 20), deployment_date=RECENT)
         make_model(model_name="b", today=dt.date(2026, 11, 20), deployment_date=RECENT)

@@ -80,7 +80,7 @@ def test_a_reviewed_model_is_protected_from_deletion(review):
     AIModel.objects.filter(pk=model.pk).update(last_review_date=None)  # only the review record remains
     model.refresh_from_db()
     with pytest.raises(ValidationError, match="Decommission it instead"):
-        inventory_services.delete_model(model=model, actor=inventory_services.Actor(name="t"))
+        inventory_services.delete_model(model=model, actor=inventory_services.Actor(name="t", trusted=True))
     # Raw SQL meets the foreign key (deferred to commit, so check it as a commit would).
     with pytest.raises(IntegrityError), transaction.atomic():
         with connection.cursor() as cursor:
@@ -103,5 +103,5 @@ def test_sample_data_clear_refuses_while_reviews_exist(review, today):
     from inventory import sample_data
 
     with pytest.raises(sample_data.ClearRefused, match="1 model\\(s\\) have review records"):
-        sample_data.generate(count=1, seed=1, actor=inventory_services.Actor(name="t"), today=today, clear_first=True)
+        sample_data.generate(count=1, seed=1, actor=inventory_services.Actor(name="t", trusted=True), today=today, clear_first=True)
     assert AIModel.objects.count() == 1 and ModelReview.objects.count() == 1

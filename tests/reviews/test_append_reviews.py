@@ -29,7 +29,7 @@ def test_it_appends_a_batch_that_continues_the_chain(today):
     models = [make_model(deployment_date=dt.date(2025, 1, 1)) for _ in range(3)]
     record(models[0], review_date=dt.date(2025, 2, 1))
     rows = rows_for(models, [dt.date(2025, 6, 1), dt.date(2026, 3, 1)])
-    records = append_reviews(rows=rows, actor=Actor(name="import"), today=today, now=NOW)
+    records = append_reviews(rows=rows, actor=Actor(name="import", trusted=True), today=today, now=NOW)
     assert [r.sequence for r in records] == list(range(2, 8))
     result = verify_chain(now=NOW)
     assert result.ok and result.count == 7
@@ -48,7 +48,7 @@ def test_each_bad_row_is_named_and_nothing_is_written(today):
         BatchRow(model_name=model.model_name, entry=ReviewInput(review_date="2030-01-01", outcome="great", reviewer="")),
     ]
     with pytest.raises(BatchError) as exc_info:
-        append_reviews(rows=rows, actor=Actor(name="import"), today=today, now=NOW)
+        append_reviews(rows=rows, actor=Actor(name="import", trusted=True), today=today, now=NOW)
     errors = exc_info.value.message_dict
     assert set(errors) == {"row 2", "row 3"}
     assert "no model named 'no-such-model'" in errors["row 2"][0]
@@ -64,7 +64,7 @@ def test_a_batch_writes_in_batches_not_per_row(today):
 
     def queries(dates):
         with CaptureQueriesContext(connection) as ctx:
-            append_reviews(rows=rows_for(models, dates), actor=Actor(name="i"), today=today, now=NOW)
+            append_reviews(rows=rows_for(models, dates), actor=Actor(name="i", trusted=True), today=today, now=NOW)
         return len(ctx)
 
     few, many = queries([dt.date(2025, 2, 1)]), queries([dt.date(2025, 3, d) for d in range(1, 11)])
@@ -76,6 +76,6 @@ def test_past_reviews_of_a_since_decommissioned_model_are_history(today):
     from inventory import services as inventory_services
 
     model = make_model(deployment_date=dt.date(2025, 1, 1))
-    inventory_services.change_status(model=model, status="decommissioned", actor=Actor(name="t"), today=today)
-    append_reviews(rows=rows_for([model], [dt.date(2025, 6, 1)]), actor=Actor(name="i"), today=today, now=NOW)
+    inventory_services.change_status(model=model, status="decommissioned", actor=Actor(name="t", trusted=True), today=today)
+    append_reviews(rows=rows_for([model], [dt.date(2025, 6, 1)]), actor=Actor(name="i", trusted=True), today=today, now=NOW)
     assert ModelReview.objects.get().model == model

@@ -14,7 +14,7 @@ from tests.factories import make_model
 from tests.factories import record_review as record
 
 pytestmark = pytest.mark.django_db
-ACTOR = inventory_services.Actor(name="tests")
+ACTOR = inventory_services.Actor(name="tests", trusted=True)
 
 
 def test_it_records_a_review_and_moves_the_schedule(today, bob):

@@ -41,7 +41,7 @@ def test_the_model_page_says_which_fields_changed_since_the_last_review(client, 
     model = make_model(vendor="OpenAI")
     record(model)
     inventory_services.update_model(model=model, changes={"vendor": "Anthropic", "notes": "not a definition field"},
-                                    actor=inventory_services.Actor(name="t"), today=today)
+                                    actor=inventory_services.Actor(name="t", trusted=True), today=today)
     client.force_login(bob)
     response = client.get(model.get_absolute_url())
     panels = {panel.template: panel for panel in response.context["panels"]}
@@ -152,7 +152,7 @@ def test_the_trail_and_model_page_take_constant_queries(client, carol, today, dj
             record(model, review_date=dt.date(2026, 10, day))
     with django_assert_max_num_queries(7):
         client.get(reverse("reviews:trail"))
-    inventory_services.update_model(model=models[0], changes={"vendor": "X"}, actor=inventory_services.Actor(name="t"), today=today)
+    inventory_services.update_model(model=models[0], changes={"vendor": "X"}, actor=inventory_services.Actor(name="t", trusted=True), today=today)
     # the inventory page's 7 (no owner, so no owner names), the compliance verdict, the model's
     # latest reviews, the drift snapshot
     with django_assert_max_num_queries(10):
@@ -182,7 +182,7 @@ def test_the_verification_page_names_the_first_bad_record(client, erin, today):
 
 def test_decommissioned_models_offer_no_review_form(client, bob, today):
     model = make_model()
-    inventory_services.change_status(model=model, status="decommissioned", actor=inventory_services.Actor(name="t"), today=today)
+    inventory_services.change_status(model=model, status="decommissioned", actor=inventory_services.Actor(name="t", trusted=True), today=today)
     client.force_login(bob)
     assert "Record a review" not in client.get(model.get_absolute_url()).content.decode()
     response = client.post(reverse("reviews:record", args=[model.pk]), review_post())
@@ -207,7 +207,7 @@ def test_an_owned_model_changed_since_its_review_stays_within_the_page_budget(
 ):
     model = make_model(owner=alice)
     record(model)
-    inventory_services.update_model(model=model, changes={"vendor": "X"}, actor=inventory_services.Actor(name="t"), today=today)
+    inventory_services.update_model(model=model, changes={"vendor": "X"}, actor=inventory_services.Actor(name="t", trusted=True), today=today)
     client.force_login(carol)
     # session, user, permissions (user + groups), the model, its history (read once for the
     # history table and the drift panel), owner names, policy versions, latest reviews, compliance

@@ -1,0 +1,91 @@
+"""Every writing service checks the acting user's role itself, so an interface that forgets its own
+check still cannot write. Each service is called directly, as each persona."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from common.actors import Actor
+from common.authz import Refused
+from inventory import sample_data, scheduling, services
+from inventory.models import AIModel
+from reviews import services as review_services
+from tests.factories import make_model, model_data
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 27)
+NOW = dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC)
+
+
+def _review(model: AIModel, actor: Actor):
+    entry = review_services.ReviewInput(review_date=TODAY, outcome="passed", reviewer="Jane Smith")
+    return review_services.record_review(model=model, entry=entry, actor=actor, today=TODAY, now=NOW)
+
+
+def _batch(model: AIModel, actor: Actor):
+    entry = review_services.ReviewInput(review_date=TODAY, outcome="passed", reviewer="Jane Smith")
+    row = review_services.BatchRow(model_name=model.model_name, entry=entry)
+    return review_services.append_reviews(rows=[row], actor=actor, today=TODAY, now=NOW)
+
+
+# service -> the personas it allows (everyone else, and an actor with no account, is refused)
+WRITES = {
+    "create": (lambda m, a: services.create_model(data=model_data(), actor=a, today=TODAY), {"alice", "bob", "carol"}),
+    "describe own model": (lambda m, a: services.update_model(model=m, changes={"vendor": "Acme"}, actor=a, today=TODAY),
+                           {"alice", "bob", "carol"}),
+    "retier": (lambda m, a: services.update_model(model=m, changes={"risk_tier": "low"}, actor=a, today=TODAY),
+               {"bob", "carol"}),
+    "retire": (lambda m, a: services.change_status(model=m, status="decommissioned", actor=a, today=TODAY),
+               {"bob", "carol"}),
+    "create retired": (lambda m, a: services.create_model(data=model_data(status="decommissioned"), actor=a, today=TODAY),
+                       {"bob", "carol"}),
+    "delete": (lambda m, a: services.delete_model(model=m, actor=a), {"bob", "carol"}),
+    "publish policy": (lambda m, a: scheduling.publish_review_policy(
+        cycles={"critical": 30, "high": 90, "medium": 180, "low": 365}, effective_date=TODAY, approval_reference="x",
+        actor=a, today=TODAY), {"carol"}),
+    "apply policy": (lambda m, a: scheduling.apply_review_policy(actor=a, today=TODAY), {"carol"}),
+    "sample data": (lambda m, a: sample_data.generate(count=2, seed=1, actor=a, today=TODAY), {"carol"}),
+    "record review": (_review, {"bob", "carol"}),
+    "import reviews": (_batch, {"bob", "carol"}),
+}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "erin", "charlie"])
+def test_each_service_allows_exactly_its_roles(write, persona, request):
+    user = request.getfixturevalue(persona)
+    model = make_model(owner=request.getfixturevalue("alice"), risk_tier="medium")
+    action, allowed = WRITES[write]
+    before = AIModel.objects.order_by("pk").values_list("pk", "risk_tier", "status", "vendor")
+    before = list(before)
+
+    if persona in allowed:
+        action(model, Actor.for_user(user))
+    else:
+        with pytest.raises(PermissionDenied) as refused:
+            action(model, Actor.for_user(user))
+        assert f"{persona} (role: " in str(refused.value)
+        assert list(AIModel.objects.order_by("pk").values_list("pk", "risk_tier", "status", "vendor")) == before
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_an_actor_without_account_or_trust_is_refused(write):
+    model = make_model(risk_tier="medium")
+    action, _ = WRITES[write]
+    with pytest.raises(Refused, match="neither a user account nor a trusted operator"):
+        action(model, Actor(name="forgot-to-say"))
+
+
+def test_a_deactivated_account_is_refused(bob):
+    bob.is_active = False
+    bob.save()
+    with pytest.raises(Refused):
+        services.create_model(data=model_data(), actor=Actor.for_user(bob), today=TODAY)
+
+
+def test_the_scheduler_and_a_local_operator_are_trusted():
+    assert services.create_model(data=model_data(), actor=Actor.os_user("jsmith"), today=TODAY).pk
+    assert scheduling.apply_review_policy(actor=Actor.system("scheduler"), today=TODAY) == 0

@@ -1,0 +1,204 @@
+"""No write outside the roles, on any path: every console and admin URL, with every HTTP method and
+a body that any of its forms would accept, as each persona. What each role may not change is
+fingerprinted before and after; it must not move, whatever a page or the admin lets through,
+because the services check the role themselves.
+
+A new URL that this walk does not know how to fill in fails the test, so new pages are walked too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from inventory.models import AIModel, ReviewPolicy
+from reports.models import ReportJob
+from reviews.models import ChainCheckpoint, ModelReview
+from tests.factories import make_model, record_review
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+
+METHODS = ("get", "post", "put", "patch", "delete")
+# Named URLs that change nothing anyone governs: signing out (the session only) and the admin's
+# redirect to an object's page.
+UNWALKED = {"logout", "admin:logout", "admin:view_on_site"}
+
+
+def _patterns(patterns=None, namespace: str | None = None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def _admin_object_id(name: str, objects: dict[str, Any]) -> str:
+    app_model = name.removeprefix("admin:").rsplit("_", 1)[0]
+    for key in sorted(objects, key=len, reverse=True):
+        if app_model.startswith(key):
+            return str(objects[key])
+    raise AssertionError(f"the walk has no object for {name}: add one to objects()")
+
+
+def concrete_urls(objects: dict[str, Any]) -> list[str]:
+    """Every named URL of the project, filled in with real objects."""
+    by_name = {
+        "inventory:detail": [objects["model"]], "inventory:edit": [objects["model"]],
+        "inventory:status": [objects["model"]], "inventory:delete": [objects["model"]],
+        "reviews:record": [objects["model"]], "reviews:detail": [objects["review"]],
+        "reports:report": ["inventory"], "reports:download": ["inventory", "csv"], "reports:queue": ["risk", "pdf"],
+        "reports:job": [objects["job"]], "reports:job-status": [objects["job"]], "reports:job-file": [objects["job"]],
+        "admin:inventory_aimodel_simple_history": [objects["inventory_aimodel"], objects["history"]],
+        "admin:auth_user_password_change": [objects["auth_user"]],
+    }
+    urls = []
+    for name in sorted(set(_patterns())):
+        if name in UNWALKED or name.endswith(":?"):
+            continue
+        if name == "admin:app_list":
+            urls += [reverse(name, args=[label]) for label in ("auth", "axes", "inventory", "reviews")]
+        elif name in by_name:
+            urls.append(reverse(name, args=by_name[name]))
+        elif name.startswith("admin:") and name.count("_") >= 2 and name.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
+            urls.append(reverse(name, args=[_admin_object_id(name, objects)]))
+        else:
+            urls.append(reverse(name))  # a URL with parameters the walk cannot fill fails here
+    return urls
+
+
+def body(objects: dict[str, Any]) -> dict[str, Any]:
+    """What any form of the project would take: a model, a status, a review, a policy, a sample-data
+    count, an admin delete confirmation and bulk action, a user's groups and flags."""
+    administrators = Group.objects.get(name="Administrator")
+    return {
+        "model_name": "walked-in", "vendor": "Walker", "risk_tier": "low", "use_case": "x",
+        "business_owner": "x", "technical_owner": "x", "deployment_date": "2026-01-01",
+        "deployment_environment": "dev", "data_classification": "public", "status": "decommissioned",
+        "owner": str(objects["owner"]), "review_date": "2026-11-27", "outcome": "passed",
+        "reviewer": "Walker", "performed_by_me": "on", "effective_date": "2026-11-27", "critical_days": "1",
+        "high_days": "1", "medium_days": "1", "low_days": "1", "approval_reference": "walk", "count": "3",
+        "post": "yes", "action": "delete_selected", "_selected_action": [str(objects["model"])],
+        "username": "walker", "is_superuser": "on", "is_staff": "on", "is_active": "on",
+        "groups": [str(administrators.pk)], "user_permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
+        "password1": "a-long-pass-phrase-1", "password2": "a-long-pass-phrase-1", "name": "Walkers",
+        "permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
+    }
+
+
+def _digest(rows) -> str:
+    return hashlib.sha256(json.dumps(list(rows), default=str, sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint(existing: list[int]) -> dict[str, str]:
+    """Digests of what the roles govern; ``existing`` are the models there before the walk (a model
+    owner may add models, and sets the tier of what she adds, but no existing model's tier)."""
+    users = get_user_model().objects.order_by("pk")
+    models = AIModel.objects.order_by("pk")
+    return {
+        "models": _digest(models.values()),
+        "governed": _digest(models.filter(pk__in=existing).values("pk", "risk_tier", "status", "owner_id")),
+        "others' models": _digest(models.exclude(owner__username="alice").values()),
+        "sample data": str(AIModel.history.filter(history_change_reason="sample data").count()),
+        "policies": _digest(ReviewPolicy.objects.order_by("pk").values()),
+        "reviews": _digest(ModelReview.objects.order_by("sequence").values_list("pk", "chain_hash")),
+        "accounts": _digest(users.values("pk", "username", "password", "is_staff", "is_superuser", "is_active")),
+        "roles": _digest(users.values_list("pk", "groups", "user_permissions")),
+        "role permissions": _digest(Group.objects.order_by("pk").values_list("pk", "name", "permissions")),
+        "checkpoints": str(ChainCheckpoint.objects.count()),
+        "report jobs": str(ReportJob.objects.count()),
+    }
+
+
+# What each role must leave exactly as it found it, whatever it requests.
+UNTOUCHABLE = {
+    "charlie": "all",
+    "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
+             "role permissions"},
+    "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
+              "role permissions"},
+    "bob": {"sample data", "policies", "accounts", "roles", "role permissions"},
+}
+
+
+@pytest.fixture
+def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    mine = make_model(model_name="alices-model", owner=alice, risk_tier="medium")
+    theirs = make_model(model_name="bobs-model", owner=bob, risk_tier="critical")
+    review = record_review(theirs, review_date=dt.date(2026, 11, 20)).review
+    job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
+                                   requested_at=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), as_of=dt.date(2026, 11, 27))
+    checkpoint = ChainCheckpoint.objects.create(sequence=1, chain_hash=review.chain_hash,
+                                                verified_at=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), verified_by="t")
+    attempt = AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
+    log = AccessLog.objects.create(username="x", ip_address="10.0.0.1")
+    failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1")
+    return {
+        # The walked model keeps its owner in the body, so that nothing but the role stops a change.
+        "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
+        "history": theirs.history.latest("history_date").history_id,
+        "inventory_aimodel": theirs.pk, "inventory_reviewpolicy": ReviewPolicy.objects.get().pk,
+        "reviews_modelreview": review.pk, "reviews_chaincheckpoint": checkpoint.pk,
+        "auth_user": get_user_model().objects.get(username="charlie").pk,
+        "auth_group": Group.objects.get(name="Examiner").pk,
+        "axes_accessattempt": attempt.pk, "axes_accesslog": log.pk, "axes_accessfailurelog": failure.pk,
+    }
+
+
+def walk(client, objects: dict[str, Any]) -> list[str]:
+    """Request every URL with every method; return what answered 500."""
+    data = body(objects)
+    errors = []
+    for url in concrete_urls(objects):
+        for method in METHODS:
+            if method == "get":
+                response = client.get(url)
+            elif method == "post":
+                response = client.post(url, data)
+            else:
+                response = getattr(client, method)(url, json.dumps(data), content_type="application/json")
+            if response.status_code >= 500:
+                errors.append(f"{method.upper()} {url}: {response.status_code}")
+    return errors
+
+
+@pytest.mark.parametrize("persona", ["charlie", "erin", "alice", "bob"])
+def test_no_role_writes_what_it_may_not_on_any_path(client, objects, persona, request):
+    user = request.getfixturevalue(persona)
+    # The owner's own model gets walked too: she may describe it, never retier or retire it.
+    urls_of_hers = [reverse(name, args=[objects["mine"]]) for name in ("inventory:edit", "inventory:status")]
+    existing = list(AIModel.objects.values_list("pk", flat=True))
+    before = fingerprint(existing)
+    client.force_login(user)
+
+    errors = walk(client, objects)
+    for url in urls_of_hers:
+        client.post(url, body(objects))
+
+    after = fingerprint(existing)
+    protected = before.keys() if UNTOUCHABLE[persona] == "all" else UNTOUCHABLE[persona]
+    moved = sorted(key for key in protected if before[key] != after[key])
+    assert moved == [], f"{persona} changed {moved}"
+    assert errors == []
+
+
+def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
+    # Proof that the walk's requests really write when the role allows it: the administrator's walk
+    # changes models, adds sample data and a policy version, and still never touches a review record.
+    existing = list(AIModel.objects.values_list("pk", flat=True))
+    before = fingerprint(existing)
+    client.force_login(carol)
+
+    assert walk(client, objects) == []
+
+    after = fingerprint(existing)
+    assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies"}
+    assert before["reviews"] == after["reviews"]
