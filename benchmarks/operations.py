@@ -165,13 +165,15 @@ CLI_LIST_ARGS = ["list"]
 
 
 def _generate(ctx: Context) -> Action:
+    from django.utils import timezone
+
     from common.actors import Actor
-    from inventory import sample_data
+    from reviews import sample
 
     actor = Actor.system("benchmark")
 
     def generate() -> None:
-        sample_data.generate(count=ctx.size, seed=ctx.seed, actor=actor, today=ctx.today)
+        sample.generate(count=ctx.size, seed=ctx.seed, actor=actor, today=ctx.today, now=timezone.now())
 
     return generate
 

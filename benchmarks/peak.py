@@ -18,7 +18,10 @@ def main() -> int:
     done = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, capture_output=True, text=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     output = (done.stdout + done.stderr).strip()
-    print(json.dumps({"returncode": done.returncode, "max_rss_kib": peak, "output": output[-500:]}))
+    # The verdict comes first and a traceback last: keep both ends of a long output.
+    if len(output) > 1000:
+        output = output[:500] + "\n…\n" + output[-500:]
+    print(json.dumps({"returncode": done.returncode, "max_rss_kib": peak, "output": output}))
     return 0
 
 

@@ -108,9 +108,10 @@ def _verify_process(ctx: Context) -> Action:
         except (IndexError, ValueError):
             raise BenchmarkError(f"could not run mltrack verify: {(done.stdout + done.stderr)[-300:]}") from None
         text = report["output"]
-        if report["returncode"] != 0 or not text.startswith("OK:"):
+        verdict = next((line for line in text.splitlines() if line.startswith("OK:")), None)
+        if report["returncode"] != 0 or verdict is None:
             raise BenchmarkError(f"mltrack verify exited with {report['returncode']}: {text[-300:]}")
-        records = text.split(" review records")[0].removeprefix("OK: ")
+        records = verdict.split(" review records")[0].removeprefix("OK: ")
         # The verifier's own peak: records stream in chunks, so it must not grow with the chain.
         ctx.notes["mltrack verify (process)"] = (
             f"{records} records verified; peak memory {report['max_rss_kib'] / 1024:,.0f} MiB"

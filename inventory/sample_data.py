@@ -90,7 +90,8 @@ LAST_NAMES = ["Smith", "Patel", "Garcia", "Chen", "Adeyemi", "Johnson", "Rossi",
 ALGORITHMS = ["gbm", "xgb", "lr", "nn", "llm", "rf", "ensemble", "bert", "agent"]
 
 CLEAR_REFUSED_MESSAGE = (
-    "Refusing to clear: {count} model(s) have review records, and review records are never deleted."
+    "Refusing to clear: {count} model(s) have review records, and review records are never deleted. "
+    "To start a demo again, start from a new database."
 )
 
 
@@ -99,6 +100,8 @@ class SampleResult:
     created: int
     cleared: int
     seed: int
+    # (name, last review date) of each model made as reviewed, for the audit trail to record.
+    reviewed: list[tuple[str, dt.date]]
 
 
 class ClearRefused(Exception):
@@ -252,4 +255,5 @@ def generate(*, count: int, seed: int | None, actor: Actor, today: dt.date, clea
         default_change_reason="sample data",
         custom_historical_attrs={"history_actor": actor.name},
     )
-    return SampleResult(created=len(models), cleared=cleared, seed=seed)
+    reviewed = [(model.model_name, model.last_review_date) for model in models if model.last_review_date]
+    return SampleResult(created=len(models), cleared=cleared, seed=seed, reviewed=reviewed)

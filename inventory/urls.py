@@ -7,7 +7,6 @@ app_name = "inventory"
 urlpatterns = [
     path("models/", views.model_list, name="list"),
     path("models/new/", views.model_create, name="create"),
-    path("models/sample-data/", views.generate_sample_data, name="sample-data"),
     path("models/<int:pk>/", views.model_detail, name="detail"),
     path("models/<int:pk>/edit/", views.model_edit, name="edit"),
     path("models/<int:pk>/status/", views.model_status, name="status"),

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from common.forms import add_service_errors
 from common.paging import paginate
 from common.panels import panels_for
-from inventory import permissions, sample_data, services
+from inventory import permissions, services
 from inventory.filters import AIModelFilterSet
 from inventory.forms import AIModelForm, StatusForm
 from inventory.history import model_history
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
 
-SAMPLE_DATA_MAX = 1000
-# The model page, as other apps name it when they add a panel to it (common.panels).
+# The inventory list and the model page, as other apps name them to add a panel (common.panels).
+LIST_PAGE = "inventory.list"
 MODEL_PAGE = "inventory.model"
 
 
@@ -45,7 +45,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "query": paged.query.urlencode(),
             "can_add": permissions.can_add(request.user),
-            "can_sample": request.user.has_perm(permissions.SAMPLE_DATA),
+            "panels": panels_for(LIST_PAGE, request, None, today),
         },
     )
 
@@ -139,22 +139,6 @@ def model_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted {model.model_name}.")
         return redirect("inventory:list")
     return render(request, "inventory/aimodel_confirm_delete.html", {"model": model})
-
-
-@require_POST
-def generate_sample_data(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(permissions.SAMPLE_DATA):
-        raise PermissionDenied("Only administrators can generate sample data.")
-    try:
-        count = int(request.POST.get("count", "50"))
-    except ValueError:
-        count = 0
-    if not 1 <= count <= SAMPLE_DATA_MAX:
-        messages.error(request, f"Count must be a whole number from 1 to {SAMPLE_DATA_MAX}.")
-        return redirect("inventory:list")
-    result = sample_data.generate(count=count, seed=None, actor=services.Actor.for_user(request.user), today=_today())
-    messages.success(request, f"Added {result.created} sample models.")
-    return redirect("inventory:list")
 
 
 def policy_list(request: HttpRequest) -> HttpResponse:

@@ -224,6 +224,20 @@ CELERY_BEAT_SCHEDULE = {
 # permission-checked download view. Several machines need a shared folder here.
 MLTRACK_REPORTS_DIR = Path(env_str("MLTRACK_REPORTS_DIR", str(VAR_DIR / "reports")))
 
+# The audit trail's signing key and its anchors, outside the database (docs/audit-trail.md): the
+# Ed25519 private key that signs review records and checkpoints (generated here on first use in
+# development; production must name one), public keys of earlier keys still trusted after a
+# rotation, and the folder where each verification's signed checkpoint is written.
+KEYS_DIR = VAR_DIR / "keys"
+MLTRACK_SIGNING_KEY_FILE = Path(env_str("MLTRACK_SIGNING_KEY_FILE", str(KEYS_DIR / "signing-key.pem")))
+MLTRACK_TRUSTED_KEYS_DIR = Path(env_str("MLTRACK_TRUSTED_KEYS_DIR", str(KEYS_DIR / "trusted")))
+MLTRACK_CHECKPOINT_DIR = Path(env_str("MLTRACK_CHECKPOINT_DIR", str(VAR_DIR / "checkpoints")))
+if PRODUCTION and "MLTRACK_SIGNING_KEY_FILE" not in os.environ:
+    raise ImproperlyConfigured(
+        "MLTRACK_SIGNING_KEY_FILE must name the audit trail's signing key in production "
+        "(python manage.py signing_key --generate PATH makes one)"
+    )
+
 # Login throttling: lock a username + address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours

@@ -13,8 +13,8 @@ from typing import Any
 # The canonical form and the state hash belong to the inventory; the chain reuses them.
 from inventory.hashing import CanonicalForm, as_text, canonical_json, model_state_hash, sha256_hex
 
-__all__ = ["CHAIN_FIELDS", "GENESIS_HASH", "as_text", "canonical_json", "chain_hash", "chain_hash_of_values",
-           "model_state_hash"]
+__all__ = ["CHAIN_FIELDS", "CHECKPOINT_FIELDS", "GENESIS_HASH", "as_text", "canonical_json", "chain_hash",
+           "chain_hash_of_values", "checkpoint_signing_message", "model_state_hash", "record_signing_message"]
 
 GENESIS_HASH = "0" * 64
 
@@ -51,3 +51,23 @@ def chain_hash(record: Mapping[str, Any]) -> str:
 def chain_hash_of_values(values: Sequence[Any]) -> str:
     """chain_hash() for the values of CHAIN_FIELDS, in that order (verification's fast path)."""
     return sha256_hex(CHAIN_FORM.encode(values))
+
+
+# What a record's signature covers: its chain hash, which covers its content and, through the
+# previous hash, every record before it. The prefix keeps a record's signature from being passed
+# off as anything else's.
+RECORD_SIGNATURE_PREFIX = b"mltrack review record v1\n"
+
+
+def record_signing_message(chain_hash_hex: str) -> bytes:
+    return RECORD_SIGNATURE_PREFIX + chain_hash_hex.encode("ascii")
+
+
+# A checkpoint is signed over the canonical JSON of these fields (all strings, as everywhere).
+CHECKPOINT_FIELDS: tuple[str, ...] = ("type", "sequence", "chain_hash", "verified_at", "verified_by")
+CHECKPOINT_TYPE = "mltrack-chain-checkpoint-v1"
+CHECKPOINT_FORM = CanonicalForm(CHECKPOINT_FIELDS)
+
+
+def checkpoint_signing_message(*, sequence: int, chain_hash: str, verified_at: Any, verified_by: str) -> bytes:
+    return CHECKPOINT_FORM.encode([CHECKPOINT_TYPE, sequence, chain_hash, verified_at, verified_by])

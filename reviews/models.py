@@ -83,6 +83,11 @@ class ModelReview(models.Model):
     created_at = models.DateTimeField(editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     chain_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Ed25519 over the chain hash (reviews.hashing.record_signing_message), by the institution's key,
+    # which is kept outside the database: nobody without it can append or rewrite a record unseen.
+    # Empty only for records written before signing began (a signed checkpoint covers those).
+    signature = models.CharField(max_length=88, null=True, blank=True, editable=False)
+    signing_key_id = models.CharField(max_length=16, null=True, blank=True, editable=False)
 
     objects = ModelReviewQuerySet.as_manager()
 
@@ -122,15 +127,27 @@ class ModelReview(models.Model):
 
         return {field: getattr(self, field) for field in CHAIN_FIELDS}
 
+    def sign(self) -> None:
+        """Sign the chain hash with the institution's current key (common.signing)."""
+        from common.signing import signer
+        from reviews.hashing import record_signing_message
+
+        key = signer()
+        self.signature, self.signing_key_id = key.sign(record_signing_message(self.chain_hash)), key.key_id
+
 
 class ChainCheckpoint(models.Model):
-    """The chain head as a verification saw it. A later verification that finds the chain shorter
-    than, or different at, a checkpoint reports records deleted or rewritten since."""
+    """The chain head as a verification saw it, signed, and also written outside the database
+    (MLTRACK_CHECKPOINT_DIR). A later verification that finds the chain shorter than, or different
+    at, a signed checkpoint reports records deleted or rewritten since; an unsigned one proves
+    nothing and is only reported."""
 
     sequence = models.PositiveBigIntegerField(editable=False)
     chain_hash = models.CharField(max_length=64, editable=False)
     verified_at = models.DateTimeField(editable=False)
     verified_by = models.CharField(max_length=150, editable=False)
+    signature = models.CharField(max_length=88, null=True, blank=True, editable=False)
+    signing_key_id = models.CharField(max_length=16, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-verified_at"]

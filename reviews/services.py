@@ -163,6 +163,7 @@ def _new_record(
         previous_hash=previous_hash,
     )
     review.chain_hash = hashing.chain_hash(review.chain_record())
+    review.sign()
     return review
 
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
 from common.actors import Actor
@@ -17,7 +18,7 @@ from common.paging import paginate
 from common.panels import Panel
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
-from reviews import permissions, services
+from reviews import permissions, sample, services
 from reviews.drift import drift_against
 from reviews.filters import ModelReviewFilterSet
 from reviews.forms import ReviewForm
@@ -118,3 +119,32 @@ def verify(request: HttpRequest) -> HttpResponse:
         request, "reviews/verify.html",
         {"result": result, "checkpoints": list(ChainCheckpoint.objects.all()[:10])},
     )
+
+
+# The console adds at most this many sample models at a time (the CLI goes further).
+SAMPLE_DATA_MAX = 1000
+
+
+def sample_data_panel(request: HttpRequest, model: None, today: dt.date) -> Panel | None:
+    """The inventory list's sample-data box, for those who may generate sample data."""
+    if not inventory_permissions.can_generate_sample_data(request.user):
+        return None
+    return Panel("reviews/includes/sample_data_panel.html", {"max_count": SAMPLE_DATA_MAX})
+
+
+@require_POST
+def generate_sample_data(request: HttpRequest) -> HttpResponse:
+    if not inventory_permissions.can_generate_sample_data(request.user):
+        raise PermissionDenied("Only administrators can generate sample data.")
+    try:
+        count = int(request.POST.get("count", "50"))
+    except ValueError:
+        count = 0
+    if not 1 <= count <= SAMPLE_DATA_MAX:
+        messages.error(request, f"Count must be a whole number from 1 to {SAMPLE_DATA_MAX}.")
+        return redirect("inventory:list")
+    result, reviews = sample.generate(
+        count=count, seed=None, actor=Actor.for_user(request.user), today=timezone.localdate(), now=timezone.now()
+    )
+    messages.success(request, f"Added {result.created} sample models and {reviews} review records.")
+    return redirect("inventory:list")

@@ -62,6 +62,25 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def signing_key_file(tmp_path_factory):
+    """One institution signing key for the whole run (generating is cheap, but records signed by one
+    test must verify in the next page the same test opens)."""
+    from common.signing import generate_key_file
+
+    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
+    generate_key_file(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _signing(settings, signing_key_file, tmp_path):
+    # Keys and anchored checkpoints in temporary folders, never in the project's var/.
+    settings.MLTRACK_SIGNING_KEY_FILE = signing_key_file
+    settings.MLTRACK_TRUSTED_KEYS_DIR = tmp_path / "trusted-keys"
+    settings.MLTRACK_CHECKPOINT_DIR = tmp_path / "checkpoints"
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,7 +24,8 @@ def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Comple
 def test_it_passes_the_deployment_checks_in_production(tmp_path):
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        env={"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "mltrack.example.com"},
+        env={"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "mltrack.example.com",
+             "MLTRACK_SIGNING_KEY_FILE": str(tmp_path / "signing-key.pem")},
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -37,6 +38,8 @@ def test_it_passes_the_deployment_checks_in_production(tmp_path):
         ({"MLTRACK_ENV": "production", "ALLOWED_HOSTS": "x.example.com"}, "SECRET_KEY must be set"),
         ({"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60)}, "ALLOWED_HOSTS must name"),
         ({"MLTRACK_ENV": "staging"}, "MLTRACK_ENV must be development or production"),
+        ({"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "x.example.com"},
+         "MLTRACK_SIGNING_KEY_FILE must name the audit trail's signing key"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"MLTRACK_PAGE_SIZE": "lots"}, "MLTRACK_PAGE_SIZE must be a whole number"),
         ({"DATABASE_URL": "oracle-ish://nowhere"}, "DATABASE_URL"),

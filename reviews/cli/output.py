@@ -114,14 +114,37 @@ def trail_renderables(model: AIModel, records: list[ModelReview], drift: Drift) 
         yield Text(f"{len(records) - TRAIL_LIMIT} older record(s) not shown; use --json for all.")
 
 
+# Per-model problems a terminal shows; --json carries them all.
+MODEL_PROBLEMS_SHOWN = 20
+
+
 def verification_json(result: Verification) -> dict[str, Any]:
     problem = result.problem
     return {
         "ok": result.ok,
+        "chain_ok": result.chain_ok,
         "count": result.count,
+        "signed": result.signed_count,
         "head": {"sequence": result.head_sequence, "chain_hash": result.head_hash},
         "problem": None if problem is None else {
             "sequence": problem.sequence, "record_id": problem.record_id, "reason": problem.reason,
         },
+        "model_problems": [model_problem.as_dict() for model_problem in result.model_problems],
+        "warnings": result.warnings,
+        "anchored": result.anchored or None,
         "checked_at": result.checked_at.isoformat(),
     }
+
+
+def verification_renderables(result: Verification) -> Iterator[RenderableType]:
+    """The verdict, then each model that disagrees with its trail, then the warnings."""
+    yield Text(result.summary(), style="green" if result.ok else "bold red")
+    for model_problem in result.model_problems[:MODEL_PROBLEMS_SHOWN]:
+        yield Text(f"  ✗ {model_problem.model_name} (id {model_problem.model_id}): {model_problem.reason}")
+    hidden = len(result.model_problems) - MODEL_PROBLEMS_SHOWN
+    if hidden > 0:
+        yield Text(f"  … and {hidden:,} more; use --json for all.")
+    for warning in result.warnings:
+        yield Text(f"  ! {warning}", style="yellow")
+    if result.anchored:
+        yield Text(f"Checkpoint signed and anchored: {result.anchored}", style="dim")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from common.cli import EXIT_FAILED, EXIT_OK, add_verb, make_console, print_json, resolve_actor
+from common.cli import EXIT_FAILED, EXIT_OK, CLIError, add_verb, make_console, print_json, resolve_actor
 from inventory.cli.lookup import find_model
 
 
@@ -23,6 +24,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "1 when it is broken (naming the first bad record).",
     )
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify.add_argument(
+        "--checkpoint", metavar="FILE", action="append", default=[], type=Path,
+        help="also hold the chain to this signed checkpoint file (repeatable): proves nothing at or before it "
+        "was removed, altered or reordered",
+    )
+    verify.add_argument(
+        "--public-key", metavar="FILE", action="append", default=[], type=Path,
+        help="also trust signatures by this Ed25519 public key (PEM; repeatable), e.g. an earlier key",
+    )
 
 
 def handle_reviews(args: argparse.Namespace) -> int:
@@ -48,17 +58,25 @@ def handle_reviews(args: argparse.Namespace) -> int:
 
 def handle_verify(args: argparse.Namespace) -> int:
     from django.utils import timezone
-    from rich.text import Text
 
     from reviews import permissions
-    from reviews.cli.output import verification_json
+    from reviews.cli.output import verification_json, verification_renderables
     from reviews.verify import verify_chain
 
     who = resolve_actor(args)
     who.require(permissions.can_view, "verify the audit trail")
-    result = verify_chain(now=timezone.now(), checkpoint_by=who.actor)
+    for path in [*args.checkpoint, *args.public_key]:
+        if not path.is_file():
+            raise CLIError(f"{path}: no such file.")
+    try:
+        result = verify_chain(now=timezone.now(), checkpoint_by=who.actor, checkpoint_files=args.checkpoint,
+                              public_keys=args.public_key)
+    except ValueError as exc:  # a --public-key file that is not an Ed25519 public key
+        raise CLIError(str(exc)) from None
     if args.json:
         print_json(verification_json(result))
-    else:
-        make_console().print(Text(result.summary(), style="green" if result.ok else "bold red"))
+        return EXIT_OK if result.ok else EXIT_FAILED
+    out = make_console()
+    for renderable in verification_renderables(result):
+        out.print(renderable)
     return EXIT_OK if result.ok else EXIT_FAILED

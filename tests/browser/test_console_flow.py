@@ -53,7 +53,7 @@ def test_a_risk_officer_adds_a_model_and_records_its_review(page, live_server, o
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
     page.get_by_role("link", name="Verify the chain").click()
     page.get_by_role("button", name="Verify now").click()
-    assert page.get_by_text("The chain is intact").is_visible()
+    assert page.get_by_text("The trail is intact").is_visible()
 
 
 def test_an_examiner_sees_no_way_to_change_anything(page, live_server, transactional_reviews):

@@ -7,30 +7,42 @@ import json
 import pytest
 
 from inventory import sample_data
-from inventory.models import AIModel
+from inventory.models import AIModel, ReviewPolicy
+from reviews.models import ModelReview
 from tests.factories import make_model
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_models_and_reports_the_seed(run):
+def test_it_creates_models_with_their_reviews_in_the_trail(run):
     result = run("sample-data", "-n", "12", "--seed", "7")
 
     assert result.code == 0, result.err
-    assert "Created 12 sample models (seed 7) in " in result.out
+    reviewed = AIModel.objects.filter(last_review_date__isnull=False).count()
+    assert reviewed and ModelReview.objects.count() == reviewed
+    assert f"Created 12 sample models (seed 7) and {reviewed} review records in " in result.out
     assert "--seed 7" in result.out.splitlines()[-1]
     assert AIModel.objects.count() == 12
     assert set(AIModel.history.values_list("history_actor", flat=True)) == {"os:ops-jane"}
+    # The demo never claims a review its audit trail does not hold.
+    assert run("verify").code == 0
 
 
-def test_it_gives_the_same_models_for_the_same_seed(run):
+def test_it_gives_the_same_models_for_the_same_seed(run, today):
     run("sample-data", "--count", "5", "--seed", "3")
-    first = json.loads(run("list", "--json").out)["results"]
-    result = run("sample-data", "-n", "5", "--seed", "3", "--clear")
-    second = json.loads(run("list", "--json").out)["results"]
+    made = [m["model_name"] for m in json.loads(run("list", "--json").out)["results"]]
+    planned = sample_data.build_models(count=5, seed=3, today=today, policy=ReviewPolicy.objects.get(), taken=set())
+    assert made == sorted(model.model_name for model in planned)
+
+
+def test_it_clears_an_inventory_without_reviews_first(run):
+    for n in range(5):
+        make_model(model_name=f"old-{n}")
+    result = run("sample-data", "-n", "3", "--clear")
 
     assert "Cleared 5 models." in result.out
-    assert [m["model_name"] for m in first] == [m["model_name"] for m in second]
+    assert not AIModel.objects.filter(model_name__startswith="old-").exists()
+    assert AIModel.objects.count() == 3
 
 
 def test_it_refuses_to_clear_when_reviews_exist(run, monkeypatch):

@@ -25,7 +25,7 @@ def urls(model: AIModel) -> dict[str, str]:
         "list": reverse("inventory:list"),
         "policy": reverse("inventory:policy"),
         "create": reverse("inventory:create"),
-        "sample-data": reverse("inventory:sample-data"),
+        "sample-data": reverse("reviews:sample-data"),
         "detail": reverse("inventory:detail", args=[model.pk]),
         "edit": reverse("inventory:edit", args=[model.pk]),
         "status": reverse("inventory:status", args=[model.pk]),
@@ -212,7 +212,7 @@ def test_it_makes_a_model_owner_the_owner_of_what_she_adds(client, alice, bob):
 def test_it_forbids_a_model_owner_to_generate_sample_data(client, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("inventory:sample-data"), {"count": "5"})
+    response = client.post(reverse("reviews:sample-data"), {"count": "5"})
 
     assert response.status_code == 403
     assert not AIModel.objects.exists()
@@ -248,7 +248,7 @@ def test_it_lets_a_model_risk_officer_delete(client, alice, bob):
 def test_it_forbids_a_model_risk_officer_to_generate_sample_data(client, bob):
     client.force_login(bob)
 
-    response = client.post(reverse("inventory:sample-data"), {"count": "5"})
+    response = client.post(reverse("reviews:sample-data"), {"count": "5"})
 
     assert response.status_code == 403
     assert not AIModel.objects.exists()
@@ -261,7 +261,7 @@ def test_it_lets_only_an_administrator_generate_sample_data(client, carol):
     client.force_login(carol)
 
     listing = client.get(reverse("inventory:list")).content.decode()
-    response = client.post(reverse("inventory:sample-data"), {"count": "3"})
+    response = client.post(reverse("reviews:sample-data"), {"count": "3"})
 
     assert "Generate sample data" in listing
     assert response.status_code == 302

@@ -16,7 +16,7 @@ from tests.factories import make_model, model_data
 
 LIST_URL = reverse("inventory:list")
 CREATE_URL = reverse("inventory:create")
-SAMPLE_URL = reverse("inventory:sample-data")
+SAMPLE_URL = reverse("reviews:sample-data")
 
 
 # The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
@@ -376,7 +376,11 @@ def test_it_generates_sample_data_for_an_administrator(client, carol):
 
     assert response["Location"] == LIST_URL
     assert AIModel.objects.count() == 7
-    assert message_texts(response) == ["Added 7 sample models."]
+    from reviews.models import ModelReview
+
+    reviews = ModelReview.objects.count()
+    assert reviews == AIModel.objects.filter(last_review_date__isnull=False).count()
+    assert message_texts(response) == [f"Added 7 sample models and {reviews} review records."]
 
 
 @pytest.mark.parametrize("count", ["0", "1001", "many"])

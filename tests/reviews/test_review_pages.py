@@ -163,7 +163,7 @@ def test_verifying_in_the_console_saves_a_checkpoint(client, erin, today):
     record(make_model())
     client.force_login(erin)
     response = client.post(reverse("reviews:verify"), follow=True)
-    assert "The chain is intact" in response.content.decode()
+    assert "The trail is intact" in response.content.decode()
     assert ChainCheckpoint.objects.get().verified_by == "erin"
 
 

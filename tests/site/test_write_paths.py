@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from inventory.models import AIModel, ReviewPolicy
 from reports.models import ReportJob
 from reviews.models import ChainCheckpoint, ModelReview
+from reviews.verify import verify_chain
 from tests.factories import make_model, record_review
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -195,10 +196,13 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     # changes models, adds sample data and a policy version, and still never touches a review record.
     existing = list(AIModel.objects.values_list("pk", flat=True))
     before = fingerprint(existing)
+    first_record = list(ModelReview.objects.values_list("sequence", "pk", "chain_hash"))
     client.force_login(carol)
 
     assert walk(client, objects) == []
 
     after = fingerprint(existing)
-    assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies"}
-    assert before["reviews"] == after["reviews"]
+    assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews"}
+    # Review records were added (a review, sample data's reviews), never changed or removed.
+    assert list(ModelReview.objects.filter(sequence=1).values_list("sequence", "pk", "chain_hash")) == first_record
+    assert verify_chain(now=dt.datetime(2026, 11, 27, 13, tzinfo=dt.UTC)).chain_ok

@@ -8,11 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from common.roles import assign_role
-from inventory import sample_data, services
+from inventory import services
 from inventory.models import AIModel
-from reviews.services import BatchRow, ReviewInput, append_reviews
-
-DEMO_REVIEWERS = ["Jane Smith (Model Risk)", "Raj Patel (Model Validation)", "Maria Garcia (Model Risk)"]
+from reviews import sample
 DEMO_USERS = [
     ("admin", "administrator"),
     ("risk.officer", "model-risk-officer"),
@@ -54,29 +52,9 @@ class Command(BaseCommand):
             admin = User.objects.get(username="admin")
             actor = services.Actor.for_user(admin)
             today = timezone.localdate()
-            result = sample_data.generate(count=count, seed=seed, actor=actor, today=today)
-            reviews = self._record_past_reviews(actor=actor, today=today)
+            result, reviews = sample.generate(count=count, seed=seed, actor=actor, today=today, now=timezone.now())
             self.stdout.write(f"Added {result.created} sample models (seed {result.seed}) and {reviews} review records.")
         self.stdout.write(self.style.SUCCESS("Demo accounts (one per role), all with the same password:"))
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {role}")
         self.stdout.write(f"  password: {password}")
-
-    @staticmethod
-    def _record_past_reviews(*, actor: services.Actor, today) -> int:
-        """The audit-trail record of each sample model's last review, so the trail matches the inventory."""
-        reviewed = AIModel.objects.filter(last_review_date__isnull=False).order_by("last_review_date", "pk")
-        rows = [
-            BatchRow(
-                model_name=name,
-                entry=ReviewInput(
-                    review_date=last_review,
-                    outcome="warning" if index % 7 == 0 else "passed",
-                    reviewer=DEMO_REVIEWERS[index % len(DEMO_REVIEWERS)],
-                    notes="Periodic validation: performance, data drift and controls reviewed.",
-                ),
-            )
-            for index, (name, last_review) in enumerate(reviewed.values_list("model_name", "last_review_date"))
-        ]
-        append_reviews(rows=rows, actor=actor, today=today, now=timezone.now())
-        return len(rows)

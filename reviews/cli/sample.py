@@ -1,4 +1,5 @@
-"""mltrack sample-data: a realistic demo inventory, the same for the same seed, count and day."""
+"""mltrack sample-data: a realistic demo inventory, the same for the same seed, count and day, with
+its reviewed models' last reviews in the audit trail (reviews.sample)."""
 
 from __future__ import annotations
 
@@ -28,15 +29,17 @@ def handle_sample_data(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from inventory import permissions, sample_data
+    from reviews import sample
 
     if not 1 <= args.count <= sample_data.MAX_COUNT:
         usage_error(args, f"argument -n/--count: give a whole number from 1 to {sample_data.MAX_COUNT:,}")
     who = resolve_actor(args)
-    who.require(lambda user: user.has_perm(permissions.SAMPLE_DATA), "generate sample data")
+    who.require(permissions.can_generate_sample_data, "generate sample data")
     started = time.perf_counter()
     try:
-        result = sample_data.generate(
-            count=args.count, seed=args.seed, actor=who.actor, today=timezone.localdate(), clear_first=args.clear
+        result, reviews = sample.generate(
+            count=args.count, seed=args.seed, actor=who.actor, today=timezone.localdate(), now=timezone.now(),
+            clear_first=args.clear,
         )
     except sample_data.ClearRefused as exc:
         raise CLIError(str(exc)) from None
@@ -46,8 +49,7 @@ def handle_sample_data(args: argparse.Namespace) -> int:
         out.print(f"Cleared {result.cleared:,} model{'s' if result.cleared != 1 else ''}.")
     out.print(
         f"Created {result.created:,} sample model{'s' if result.created != 1 else ''} "
-        f"(seed {result.seed}) in {elapsed:.1f} s."
+        f"(seed {result.seed}) and {reviews:,} review record{'s' if reviews != 1 else ''} in {elapsed:.1f} s."
     )
     out.print(f"The same seed, count and day give the same models: --seed {result.seed}", markup=False)
     return EXIT_OK
-
