@@ -4,9 +4,11 @@ Called by ``mltrack verify``, the verification page, and (later) the API and the
 What each check detects, and what nothing can, is the threat table of docs/audit-trail.md.
 
 1. The chain, streamed in sequence order (memory stays bounded): no gap, each previous hash is the
-   prior record's chain hash, each chain hash matches the recomputed content, and each record's
-   signature verifies with a trusted key. Records written before signing began (unsigned, before
-   the first signed record) are accepted when a signed checkpoint covers them.
+   prior record's chain hash, each chain hash matches the recomputed content, each record is signed
+   by a trusted key, and the last record's signature verifies (it covers every record before it;
+   when anything fails, every signature up to the failure is checked to name the first bad record).
+   Records written before signing began (unsigned, before the first signed record) are accepted when
+   a signed checkpoint covers them.
 2. Signed checkpoints, from the database and from the anchor folder outside it (and any file given):
    the chain must still reach each one and match it there. A checkpoint that is not signed by a
    trusted key proves nothing: it is reported and otherwise ignored.
@@ -116,6 +118,20 @@ def _checkpoints(files: Sequence[Path], keys) -> tuple[list[anchors.Checkpoint],
     return signed, warnings, None
 
 
+def _first_bad_signature(keys, *, up_to: int) -> Problem | None:
+    """The first record up to sequence ``up_to`` whose signature does not verify, if any."""
+    rows = (
+        ModelReview.objects.filter(sequence__lte=up_to).exclude(signature=None).order_by("sequence")
+        .values_list("sequence", "id", "signing_key_id", "signature", "chain_hash").iterator(chunk_size=STREAM_CHUNK)
+    )
+    for sequence, record_id, key, signature, stored in rows:
+        why = verify(keys, key, signature, hashing.record_signing_message(stored))
+        if why is not None:
+            return Problem(sequence, str(record_id), f"{why}: the record was rewritten or added by someone without "
+                           "MLTrack's signing key")
+    return None
+
+
 def verify_chain(
     *, now: dt.datetime, checkpoint_by: Actor | None = None, checkpoint_files: Sequence[Path] = (),
     public_keys: Sequence[Path] = (),
@@ -137,6 +153,7 @@ def verify_chain(
     hashes_at: dict[int, str] = {}
     expected_sequence, previous_hash, count, signed_count = 1, hashing.GENESIS_HASH, 0, 0
     first_signed: int | None = None
+    last_signed: tuple[int, str, str, str, str] | None = None
     legacy_uncovered = 0
 
     with transaction.atomic():
@@ -162,13 +179,13 @@ def verify_chain(
                                   "altered after it was written)")
                 break
             if row[SIGNATURE]:
-                why = verify(keys, row[KEY], row[SIGNATURE], hashing.record_signing_message(stored))
-                if why is not None:
-                    problem = Problem(sequence, record_id, f"{why}: the record was rewritten or added by someone "
-                                      "without MLTrack's signing key")
+                if row[KEY] not in keys:
+                    problem = Problem(sequence, record_id, f"signed with key {row[KEY]}, which is not a trusted key: "
+                                      "the record was rewritten or added by someone without MLTrack's signing key")
                     break
                 signed_count += 1
                 first_signed = first_signed or sequence
+                last_signed = (sequence, record_id, row[KEY], row[SIGNATURE], stored)
             elif first_signed is not None:
                 problem = Problem(sequence, record_id, f"it is not signed, though record #{first_signed} before it "
                                   "is: it was added by someone without MLTrack's signing key")
@@ -182,6 +199,16 @@ def verify_chain(
             count += 1
 
     head_sequence = expected_sequence - 1
+    # The last signed record's signature covers its chain hash, which covers every record before
+    # it: checking it alone proves the signed part of the chain is what the key signed. Checking a
+    # million signatures would take minutes; when anything fails, every signature up to the
+    # failure is checked, so that the first bad record is named.
+    if problem is None and last_signed is not None:
+        sequence, record_id, key, signature, stored = last_signed
+        if verify(keys, key, signature, hashing.record_signing_message(stored)) is not None:
+            problem = _first_bad_signature(keys, up_to=sequence)
+    elif problem is not None and problem.sequence and first_signed is not None:
+        problem = _first_bad_signature(keys, up_to=problem.sequence - 1) or problem
     if problem is None:
         for checkpoint in sorted(signed, key=lambda c: c.sequence):
             if checkpoint.sequence > head_sequence:

@@ -229,3 +229,19 @@ def test_the_upgrade_records_columns_that_earlier_migrations_filled_in(trail):
     assert verify_chain(now=NOW).model_problems
     importlib.import_module("reviews.migrations.0005_history_catch_up").catch_up(apps, None)
     assert verify_chain(now=NOW).ok
+
+
+def test_a_partly_rehashed_rewrite_is_named_at_the_rewritten_record(trail):
+    # Rewrite #5 and rehash only #5 to #8: #9 no longer links, but the first bad record is #5.
+    db_guards.drop(connection)
+    previous = ModelReview.objects.get(sequence=4).chain_hash
+    for review in ModelReview.objects.filter(sequence__range=(5, 8)).order_by("sequence"):
+        document = review.chain_record() | {"previous_hash": previous}
+        if review.sequence == 5:
+            document["notes"] = "rewritten"
+        new_hash = hashing.chain_hash(document)
+        sql("UPDATE reviews_modelreview SET notes = %s, previous_hash = %s, chain_hash = %s WHERE sequence = %s",
+            [document["notes"], previous, new_hash, review.sequence])
+        previous = new_hash
+    result = verify_chain(now=NOW)
+    assert result.problem.sequence == 5 and "signature does not verify" in result.problem.reason
