@@ -44,6 +44,10 @@ class Target:
 
     max_ms: float | None = None
     max_queries: int | None = None
+    # Under load (benchmarks.load): requests per second, 99th percentile latency, failed requests.
+    min_rps: float | None = None
+    max_p99_ms: float | None = None
+    max_errors: int | None = None
 
     def describe(self) -> str:
         parts = []
@@ -51,7 +55,24 @@ class Target:
             parts.append(f"<= {self.max_queries} queries")
         if self.max_ms is not None:
             parts.append(f"< {self.max_ms:,.0f} ms")
+        if self.min_rps is not None:
+            parts.append(f">= {self.min_rps:,.0f} req/s")
+        if self.max_p99_ms is not None:
+            parts.append(f"p99 < {self.max_p99_ms:,.0f} ms")
+        if self.max_errors is not None:
+            parts.append(f"<= {self.max_errors} errors")
         return ", ".join(parts) or "-"
+
+    def load_misses(self, load) -> list[str]:
+        """Why a load run (benchmarks.load.LoadResult) misses this target."""
+        reasons = []
+        if self.min_rps is not None and load.rps < self.min_rps:
+            reasons.append(f"{load.rps:,.1f} requests/s is under {self.min_rps:,.0f}")
+        if self.max_p99_ms is not None and not load.p99_ms < self.max_p99_ms:
+            reasons.append(f"p99 {load.p99_ms:,.0f} ms is not under {self.max_p99_ms:,.0f} ms")
+        if self.max_errors is not None and load.errors > self.max_errors:
+            reasons.append(f"{load.errors} failed requests")
+        return reasons
 
     def misses(self, *, median_ms: float, queries: int | None) -> list[str]:
         """Why a measurement misses this target (empty when it meets it)."""
@@ -71,9 +92,12 @@ class Context:
     seed: int
     database: str
     today: dt.date
+    repeat: int = 7
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     # Remarks an operation wants printed under the table, by operation name (e.g. peak memory).
     notes: dict[str, str] = field(default_factory=dict)
+    # The operation being measured (set by the worker).
+    current: str = ""
 
     @cached_property
     def admin(self):
@@ -144,6 +168,7 @@ class Operation:
     query_probe:  for an action outside this process: returns its query count, measured separately.
     after:        runs once after the measurement, untimed (checks, housekeeping).
     up_to_size:   measured only for inventories of at most this many models (its target is set there).
+    load:         the action is a load run returning a benchmarks.load.LoadResult (its median is the p50).
     """
 
     name: str
@@ -154,6 +179,7 @@ class Operation:
     query_probe: Callable[[Context], int | None] | None = None
     after: Callable[[Context], None] | None = None
     up_to_size: int | None = None
+    load: bool = False
 
 
 PAGE_TARGET = Target(max_ms=150, max_queries=10)
@@ -256,7 +282,8 @@ OPERATIONS: list[Operation] = [
 
 # Rows of later issues live beside their app's concerns; they run after the inventory rows.
 from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402  (needs the names above)
+from benchmarks.load_operations import LOAD_OPERATIONS  # noqa: E402
 from benchmarks.report_operations import REPORT_OPERATIONS  # noqa: E402
 from benchmarks.review_operations import REVIEW_OPERATIONS  # noqa: E402
 
-OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS
+OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + LOAD_OPERATIONS

@@ -62,8 +62,21 @@ def blank_result(op: Operation, *, database: str, size: int, error: str | None =
 def measure(op: Operation, ctx: Context, repeat: int) -> dict:
     """Time one operation (median of ``repeat`` runs after a warm-up, or a single run) and count its queries."""
     result = blank_result(op, database=ctx.database, size=ctx.size)
+    ctx.current = op.name
     try:
         action = op.setup(ctx)
+        if op.load:
+            load = action()
+            result["median_ms"] = round(load.p50_ms, 3)
+            result["runs_ms"] = [round(load.p99_ms, 3)]
+            result["rps"], result["errors"] = round(load.rps, 1), load.errors
+            result["note"] = ctx.notes.get(op.name)
+            if op.after is not None:
+                op.after(ctx)
+            result["misses"] = op.target.load_misses(load)
+            result["status"] = "FAIL" if result["misses"] else "pass"
+            log(ctx, f"{op.name}: {load.describe()}, {result['status']}")
+            return result
         if op.once:
             runs = [_timed_ms(action)]
         else:
@@ -100,7 +113,7 @@ def run(*, size: int, repeat: int, seed: int, database: str) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    ctx = Context(size=size, seed=seed, database=database, today=timezone.localdate())
+    ctx = Context(size=size, seed=seed, database=database, today=timezone.localdate(), repeat=repeat)
     start = time.perf_counter()
     try:
         call_command("migrate", verbosity=0, interactive=False)

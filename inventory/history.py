@@ -138,3 +138,12 @@ def model_history(model: models.Model, *, labels: bool = True) -> list[HistoryEn
                     lookup.get(change.new, change.new),
                 )
     return entries
+
+
+def latest_change_id() -> int:
+    """The id of the inventory's most recent change-history entry: every change made through MLTrack
+    (an edit, a review moving a schedule, a policy applied, an import, a deletion) writes one, so
+    this number moves whenever any figure about the inventory may have. One read of an index."""
+    from inventory.models import AIModel
+
+    return AIModel.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0

@@ -82,6 +82,14 @@ def _signing(settings, signing_key_file, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test starts from a new database, whose change-history ids may repeat an earlier test's.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -25,9 +25,11 @@ URL = reverse("reports:dashboard")
 LIST_URL = reverse("inventory:list")
 COMPLIANCE_URL = reverse("compliance:evaluation")
 ACTOR = inventory_services.Actor(name="tests", trusted=True)
-# Session, user, user permissions, group permissions, then the portfolio's seven queries (the
-# high-risk list takes two when fewer than ten critical models are in production, as here).
-QUERY_BUDGET = 11
+# Session, user, user permissions, group permissions, the latest change id, then the portfolio's seven
+# queries (the high-risk list takes two when fewer than ten critical models are in production, as here).
+QUERY_BUDGET = 12
+# Session, user, user and group permissions, and the latest change id that keys the cache.
+CACHED_QUERY_BUDGET = 5
 
 
 # The views take "today" from the clock; pin it to the personas' TODAY (tests/conftest.py).
@@ -433,6 +435,12 @@ def test_queries_do_not_grow_with_the_inventory(client, bob, django_assert_max_n
 
     assert response.context["total"].count == 16
     assert len(with_3) == len(with_30) == QUERY_BUDGET, [query["sql"] for query in with_30.captured_queries]
+    # Until the inventory changes again, the same dashboard is served from the cache.
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(URL, {"risk_tier": "high", "refresh": "30"})
+    assert len(cached) == CACHED_QUERY_BUDGET and again.context["total"].count == 16
+    make_model(risk_tier="high")
+    assert client.get(URL, {"risk_tier": "high"}).context["total"].count == 17
 
 
 # The chart helpers
