@@ -4,10 +4,12 @@ Each verb is a thin interface over the same services, filters and permissions as
 Building the parser imports nothing from Django, so ``mltrack --version`` and usage errors need no
 database; the handlers import models and services when they run, after ``django.setup()``.
 
-- ``common``: what any app's verbs need (exit codes, CLIError, who the CLI acts for, find_model, ...)
-- ``fields``: the model field flags and parsing their values (add, update)
-- ``add``, ``browse`` (list, show), ``change`` (update, delete), ``sample``: the verbs
-- ``output``: panels, tables and JSON for inventory models (imported only when a verb runs)
+- ``add``, ``browse`` (list, show), ``change`` (update, delete), ``sample`` (sample-data): the verbs;
+- ``output``: panels, tables and JSON for inventory models (imported only when a verb runs);
+- what other verbs share: ``fields`` (the model field flags: add, update), ``lookup`` (find_model,
+  with did-you-mean).
+
+The exit codes, CLIError, --user and printing are the shared kit's, in common/cli/.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the inventory verbs to the ``mltrack`` parser."""
-    # Imported here, so that other apps' verbs can use inventory.cli.common without loading these.
+    # Imported here, so that other apps' verbs can use inventory.cli.lookup without loading these.
     from inventory.cli import add, browse, change, sample
 
     add.register(subparsers)  # add

@@ -2,7 +2,7 @@
 
 Every number comes from reports.portfolio.build_portfolio over the inventory list's filters
 (AIModelFilterSet), so the terminal, the web dashboard, ``mltrack validate`` and the reports agree.
-The layout lives in reports/cli/dashboard_output.py; ``--json`` prints ``Portfolio.as_dict()``
+The layout lives in reports/cli/output/dashboard.py; ``--json`` prints ``Portfolio.as_dict()``
 with the filters, for scripts.
 
 Building the parser imports nothing from Django; the handler imports what it needs when it runs.
@@ -97,7 +97,7 @@ def handle_dashboard(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"filters": params, **portfolio.as_dict()})
         return EXIT_OK
-    from reports.cli.dashboard_output import Dashboard
+    from reports.cli.output.dashboard import Dashboard
 
     dashboard_console().print(Dashboard(portfolio, params))
     return EXIT_OK
@@ -144,7 +144,7 @@ def watch(args: argparse.Namespace, params: dict[str, str], console: Console, *,
     from django.utils import timezone
     from rich.live import Live
 
-    from reports.cli.dashboard_output import Dashboard
+    from reports.cli.output.dashboard import Dashboard
 
     def frame(portfolio: Portfolio) -> Dashboard:
         footer = WATCH_FOOTER.format(time=f"{timezone.localtime():%H:%M:%S}", interval=interval)

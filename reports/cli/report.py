@@ -22,6 +22,7 @@ TERMINAL_FILE_MESSAGE = "-o is for files: choose -f csv, json, oscal or pdf"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the report verb."""
     parser = add_verb(
         subparsers, "report", handle_report,
         help="compliance, inventory or risk report (terminal, CSV, JSON, OSCAL, PDF)",
@@ -87,7 +88,7 @@ def handle_report(args: argparse.Namespace) -> int:
     except BadReportRequest as exc:
         usage_error(args, str(exc))
     if args.format == "terminal":
-        from reports.cli.report_output import print_report
+        from reports.cli.output.report import print_report
 
         print_report(report)
         return EXIT_OK

@@ -17,7 +17,7 @@ from inventory import services
 from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel
 from reports.cli import dashboard
-from reports.cli.dashboard_output import NO_TREND_MESSAGE, Dashboard, sparkline
+from reports.cli.output.dashboard import NO_TREND_MESSAGE, Dashboard, sparkline
 from reports.models import ComplianceSnapshot
 from reports.portfolio import Portfolio, build_portfolio
 from tests.factories import make_model, record_review
