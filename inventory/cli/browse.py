@@ -16,6 +16,7 @@ from common.cli import (
     resolve_actor,
     usage_error,
 )
+from common.cli.errors import INVALID_VALUE, NO_SUCH_PAGE
 from inventory.cli.lookup import find_model
 
 BAD_CHOICE_USAGE_MESSAGE = "argument {flag}: {value!r} is not allowed. Allowed values: {allowed}."
@@ -81,7 +82,8 @@ def list_params(args: argparse.Namespace) -> dict[str, str]:
         value = value.strip().lower()
         allowed = ENUM_FIELDS[param].values
         if value not in allowed:
-            usage_error(args, BAD_CHOICE_USAGE_MESSAGE.format(flag=flag, value=value, allowed=", ".join(allowed)))
+            message = BAD_CHOICE_USAGE_MESSAGE.format(flag=flag, value=value, allowed=", ".join(allowed))
+            usage_error(args, message, code=INVALID_VALUE, suggestions=allowed)
         params[param] = value
     if args.vendor is not None:
         params["vendor"] = args.vendor.strip()
@@ -91,7 +93,8 @@ def list_params(args: argparse.Namespace) -> dict[str, str]:
         keys = [key.strip().lower() for key in args.sort.split(",") if key.strip()]
         for key in keys:
             if key.removeprefix("-") not in SORTS:
-                usage_error(args, BAD_SORT_USAGE_MESSAGE.format(value=key, allowed=", ".join(SORTS)))
+                message = BAD_SORT_USAGE_MESSAGE.format(value=key, allowed=", ".join(SORTS))
+                usage_error(args, message, code=INVALID_VALUE, suggestions=list(SORTS))
         params["sort"] = ",".join(keys)
     return params
 
@@ -134,7 +137,8 @@ def handle_list(args: argparse.Namespace) -> int:
         raise CLIError(
             NO_SUCH_PAGE_MESSAGE.format(
                 page=args.page, count=paginator.count, pages=paginator.num_pages, per_page=args.per_page
-            )
+            ),
+            code=NO_SUCH_PAGE,
         ) from None
     models = list(page.object_list)
 

@@ -13,7 +13,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from common.cli import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error
+from common.cli import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error, write_error_json, write_error_text
 
 KINDS = ("compliance", "inventory", "risk")
 FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
@@ -24,7 +24,7 @@ TERMINAL_FILE_MESSAGE = "-o is for files: choose -f csv, json, oscal or pdf"
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the report verb."""
     parser = add_verb(
-        subparsers, "report", handle_report,
+        subparsers, "report", handle_report, error_writer=write_error,
         help="compliance, inventory or risk report (terminal, CSV, JSON, OSCAL, PDF)",
         description="A report of the inventory, or of the models matching the filters, as of today.",
     )
@@ -51,6 +51,14 @@ def report_filters(args: argparse.Namespace) -> dict[str, str]:
     if args.business_line is not None and args.business_line.strip():
         filters["business_line"] = args.business_line.strip()
     return {key: value for key, value in filters.items() if value}
+
+
+def write_error(error: CLIError, args: argparse.Namespace) -> None:
+    """With ``-f json`` an error is the JSON error object on stdout, where the report would be."""
+    if args.format == "json":
+        write_error_json(error)
+    else:
+        write_error_text(error)
 
 
 def write_atomically(path: Path, content: bytes) -> None:

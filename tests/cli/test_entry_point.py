@@ -120,7 +120,11 @@ def test_it_explains_an_unmigrated_database_without_a_traceback(tmp_path):
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
     done = mltrack(env, "list")
+    as_json = mltrack(env, "list", "--json")
 
     assert done.returncode == 1
     assert "python manage.py migrate" in done.stderr
     assert "Traceback" not in done.stderr
+    assert (as_json.returncode, as_json.stderr) == (1, "")
+    error = json.loads(as_json.stdout)["error"]
+    assert error["code"] == "database" and "python manage.py migrate" in error["message"]
