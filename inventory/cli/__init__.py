@@ -6,8 +6,9 @@ database; the handlers import models and services when they run, after ``django.
 
 - ``add``, ``browse`` (list, show), ``change`` (update, delete), ``sample`` (sample-data): the verbs;
 - ``output``: panels, tables and JSON for inventory models (imported only when a verb runs);
-- what other verbs share: ``fields`` (the model field flags: add, update), ``lookup`` (find_model,
-  with did-you-mean).
+- what other verbs share: ``filters`` and ``inventory_filter`` (the inventory filter flags and the
+  typed InventoryFilter they give: list, dashboard, report), ``fields`` (the model field flags:
+  add, update), ``lookup`` (find_model, with did-you-mean).
 
 The exit codes, CLIError, --user and printing are the shared kit's, in common/cli/.
 """
@@ -19,7 +20,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the inventory verbs to the ``mltrack`` parser."""
-    # Imported here, so that other apps' verbs can use inventory.cli.lookup without loading these.
+    # Imported here, so that other apps' verbs can use inventory.cli.filters and .lookup without these.
     from inventory.cli import add, browse, change, sample
 
     add.register(subparsers)  # add
