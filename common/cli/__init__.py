@@ -28,7 +28,6 @@ from common.cli.output import (
     write_error_text,
 )
 from common.cli.parser import add_verb, positive_int, positive_int_up_to, user_option
-FALLBACK_VERSION = "0.1.0"
 
 __all__ = [
     "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "CLIError", "usage_error", "add_verb", "user_option", "positive_int",
@@ -39,10 +38,8 @@ __all__ = [
 
 
 def installed_version() -> str:
-    """MLTrack's version, from the installed package's metadata."""
-    from importlib.metadata import PackageNotFoundError, version
+    """MLTrack's version. The package's metadata reads it from ``common.__version__`` (see
+    pyproject.toml), so this answers without scanning the installed distributions."""
+    from common import __version__
 
-    try:
-        return version("mltrack")
-    except PackageNotFoundError:
-        return FALLBACK_VERSION
+    return __version__

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from common.cli.errors import ACCOUNT, PERMISSION_DENIED, CLIError
 
@@ -25,11 +24,12 @@ ACCOUNT_REQUIRED_MESSAGE = (
 PERMISSION_DENIED_MESSAGE = "Permission denied: {who} (role: {role}) may not {action}."
 
 
-@dataclass(frozen=True)
-class CLIActor:
+class CLIActor(NamedTuple):
     """Who the CLI acts for: a user account (permissions apply) or a local operator (they do not).
 
-    ``actor`` is what the services record in the history; ``user`` is the account, or None.
+    ``actor`` is what the services record in the history; ``user`` is the account, or None. A
+    NamedTuple rather than a frozen dataclass: this module is loaded to build the parser, and
+    importing ``dataclasses`` there would slow the start-up of every verb, ``--help`` included.
     """
 
     actor: Actor

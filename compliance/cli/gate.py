@@ -12,8 +12,7 @@ Building the parser imports nothing from Django; the handlers import the engine 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from common.cli import (
     EXIT_FAILED,
@@ -42,8 +41,7 @@ CHECK_SELECTION_MESSAGE = "give exactly one of NAME, --all or --risk TIER"
 FORMAT_CONFLICT_MESSAGE = "argument --json: not allowed with --format {format} (--json means --format json)"
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """Which models to evaluate: every model, one risk tier, or one model by name."""
 
     tier: str | None = None
