@@ -185,6 +185,7 @@ class Operation:
 PAGE_TARGET = Target(max_ms=150, max_queries=10)
 FILTERED_LIST_QUERY = "?risk_tier=critical&review=overdue&sort=-next_review"
 CLI_LIST_ARGS = ["list"]
+CLI_START_TARGET = Target(max_ms=150)
 
 
 # --- sample-data generation ---------------------------------------------------------------------
@@ -249,6 +250,14 @@ def _detail_page(ctx: Context) -> Action:
 # --- command line ---------------------------------------------------------------------------------
 
 
+def _cli_version(ctx: Context) -> Action:
+    return ctx.process_action([ctx.mltrack, "--version"])
+
+
+def _cli_help(ctx: Context) -> Action:
+    return ctx.process_action([ctx.mltrack, "--help"])
+
+
 def _cli_list(ctx: Context) -> Action:
     return ctx.process_action([ctx.mltrack, *CLI_LIST_ARGS])
 
@@ -271,6 +280,9 @@ OPERATIONS: list[Operation] = [
     Operation("inventory list page", _list_page, PAGE_TARGET),
     Operation("inventory list page (filtered)", _filtered_list_page, PAGE_TARGET),
     Operation("model detail page", _detail_page, PAGE_TARGET),
+    # Start-up alone: building the parser, which loads neither Django nor rich.
+    Operation("mltrack --version (process)", _cli_version, CLI_START_TARGET, count_queries=False),
+    Operation("mltrack --help (process)", _cli_help, CLI_START_TARGET, count_queries=False),
     Operation(
         "mltrack list (process)",
         _cli_list,

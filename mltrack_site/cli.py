@@ -12,17 +12,22 @@ import os
 import sys
 from collections.abc import Sequence
 
-from common.cli import EXIT_FAILED, EXIT_USAGE, CLIError, installed_version
+from common.cli import EXIT_USAGE, CLIError, installed_version, report_error
+from common.cli.errors import CONFIGURATION, DATABASE, PERMISSION_DENIED
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
 from reports import cli as reports_cli
 from reviews import cli as reviews_cli
 
 INTERRUPTED_EXIT = 130
+DATABASE_MESSAGE = (
+    "The database could not answer: {error}. If it is new, create its tables with: python manage.py migrate"
+)
+CONFIGURATION_MESSAGE = "Configuration error: {error}"
 
 
 class VersionAction(argparse.Action):
-    """Like argparse's "version" action, but reads the package metadata only when asked."""
+    """Like argparse's "version" action, but reads the version only when asked."""
 
     def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
         super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, **kwargs)
@@ -62,34 +67,40 @@ def setup_django() -> None:
     django.setup()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one verb and return the exit code (argparse's own exits become return values)."""
+def run(args: argparse.Namespace) -> int:
+    """Set up Django and run the verb's handler; what Django itself refuses becomes a CLIError."""
+    # Imported here, not at the top: --version, --help and argparse's usage errors never load Django.
     from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
         setup_django()
         from django.db import OperationalError, ProgrammingError
 
         try:
             return args.handler(args)
         except (OperationalError, ProgrammingError) as exc:
-            raise CLIError(
-                f"The database could not answer: {exc}. If it is new, create its tables with: python manage.py migrate"
-            ) from None
+            raise CLIError(DATABASE_MESSAGE.format(error=exc), code=DATABASE) from None
+    except ImproperlyConfigured as exc:
+        raise CLIError(CONFIGURATION_MESSAGE.format(error=exc), code=CONFIGURATION) from None
+    except PermissionDenied as exc:
+        # A service refused the actor's role; its message says who and what.
+        raise CLIError(str(exc), code=PERMISSION_DENIED) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb and return the exit code (argparse's own exits become return values).
+
+    Every expected failure of every verb is a CLIError, reported here once: as text on stderr, or
+    as a JSON error object on stdout when the verb was asked for JSON (common.cli.report_error).
+    """
+    args: argparse.Namespace | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        return run(args)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
     except CLIError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return exc.exit_code
-    except PermissionDenied as exc:
-        # A service refused the actor's role (common.authz); its message says who and what.
-        sys.stderr.write(f"{exc}\n")
-        return EXIT_FAILED
-    except ImproperlyConfigured as exc:
-        sys.stderr.write(f"Configuration error: {exc}\n")
-        return EXIT_FAILED
+        return report_error(exc, args)
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return INTERRUPTED_EXIT

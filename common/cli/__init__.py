@@ -1,5 +1,6 @@
-"""The kit every app's ``mltrack`` verbs are built with: exit codes and CLIError (errors), verbs
-that take --user (parser), who the CLI acts for (actor), and printing (output).
+"""The kit every app's ``mltrack`` verbs are built with: exit codes, CLIError and its codes
+(errors), verbs that take --user (parser), who the CLI acts for (actor), and printing, errors
+included (output).
 
 Importing it imports nothing from Django or rich; each helper imports what it needs when it runs,
 after ``django.setup()``. A verb module uses it like this::
@@ -15,23 +16,30 @@ from __future__ import annotations
 
 from common.cli.actor import CLIActor, os_login, resolve_actor
 from common.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CLIError, usage_error
-from common.cli.output import Painter, fail_validation, field_errors, make_console, plain, print_json
+from common.cli.output import (
+    Painter,
+    fail_validation,
+    field_errors,
+    make_console,
+    plain,
+    print_json,
+    report_error,
+    write_error_json,
+    write_error_text,
+)
 from common.cli.parser import add_verb, positive_int, positive_int_up_to, user_option
-
-FALLBACK_VERSION = "0.1.0"
 
 __all__ = [
     "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "CLIError", "usage_error", "add_verb", "user_option", "positive_int",
     "positive_int_up_to", "CLIActor", "os_login", "resolve_actor", "fail_validation", "field_errors",
-    "make_console", "print_json", "plain", "Painter", "installed_version",
+    "make_console", "print_json", "plain", "Painter", "report_error", "write_error_json", "write_error_text",
+    "installed_version",
 ]
 
 
 def installed_version() -> str:
-    """MLTrack's version, from the installed package's metadata."""
-    from importlib.metadata import PackageNotFoundError, version
+    """MLTrack's version. The package's metadata reads it from ``common.__version__`` (see
+    pyproject.toml), so this answers without scanning the installed distributions."""
+    from common import __version__
 
-    try:
-        return version("mltrack")
-    except PackageNotFoundError:
-        return FALLBACK_VERSION
+    return __version__

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from common.cli.errors import CLIError
+from common.cli.errors import ACCOUNT, PERMISSION_DENIED, CLIError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -25,24 +24,27 @@ ACCOUNT_REQUIRED_MESSAGE = (
 PERMISSION_DENIED_MESSAGE = "Permission denied: {who} (role: {role}) may not {action}."
 
 
-@dataclass(frozen=True)
-class CLIActor:
+class CLIActor(NamedTuple):
     """Who the CLI acts for: a user account (permissions apply) or a local operator (they do not).
 
-    ``actor`` is what the services record in the history; ``user`` is the account, or None.
+    ``actor`` is what the services record in the history; ``user`` is the account, or None. A
+    NamedTuple rather than a frozen dataclass: this module is loaded to build the parser, and
+    importing ``dataclasses`` there would slow the start-up of every verb, ``--help`` included.
     """
 
     actor: Actor
     user: AbstractBaseUser | None
 
     def require(self, allowed: Callable[[AbstractBaseUser], bool], action: str) -> None:
-        """Refuse (CLIError, exit 1) unless ``allowed(user)``: "Permission denied: ... may not <action>."."""
+        """Refuse (CLIError "permission_denied", exit 1) unless ``allowed(user)``: "Permission denied:
+        ... may not <action>."."""
         if self.user is None or allowed(self.user):
             return
         from common.roles import role_of
 
         raise CLIError(
-            PERMISSION_DENIED_MESSAGE.format(who=self.actor.name, role=role_of(self.user) or "none", action=action)
+            PERMISSION_DENIED_MESSAGE.format(who=self.actor.name, role=role_of(self.user) or "none", action=action),
+            code=PERMISSION_DENIED,
         )
 
     def may(self, allowed: Callable[[AbstractBaseUser], bool]) -> bool:
@@ -62,7 +64,9 @@ def os_login() -> str:
 
 def resolve_actor(args: argparse.Namespace) -> CLIActor:
     """--user / MLTRACK_USER names an account; otherwise the operating-system login's account if it
-    has one; otherwise a local operator with direct database access, unless accounts are required."""
+    has one; otherwise a local operator with direct database access, unless accounts are required.
+
+    An unknown or deactivated account, or none where one is required: CLIError "account", exit 1."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -77,17 +81,18 @@ def resolve_actor(args: argparse.Namespace) -> CLIActor:
     if named:
         user = users.filter(username=named).first()
         if user is None:
-            raise CLIError((NO_ACCOUNT_ENV_MESSAGE if from_env else NO_ACCOUNT_MESSAGE).format(name=named))
+            message = NO_ACCOUNT_ENV_MESSAGE if from_env else NO_ACCOUNT_MESSAGE
+            raise CLIError(message.format(name=named), code=ACCOUNT)
         if not user.is_active:
-            raise CLIError(INACTIVE_ACCOUNT_MESSAGE.format(name=named))
+            raise CLIError(INACTIVE_ACCOUNT_MESSAGE.format(name=named), code=ACCOUNT)
         return CLIActor(Actor.for_user(user), user)
     login = os_login()
     user = users.filter(username=login).first()
     if user is not None:
         # A deactivated account must not fall back to the unrestricted local operator.
         if not user.is_active:
-            raise CLIError(INACTIVE_ACCOUNT_MESSAGE.format(name=login))
+            raise CLIError(INACTIVE_ACCOUNT_MESSAGE.format(name=login), code=ACCOUNT)
         return CLIActor(Actor.for_user(user), user)
     if settings.MLTRACK_CLI_REQUIRE_ACCOUNT:
-        raise CLIError(ACCOUNT_REQUIRED_MESSAGE.format(login=login))
+        raise CLIError(ACCOUNT_REQUIRED_MESSAGE.format(login=login), code=ACCOUNT)
     return CLIActor(Actor.os_user(login), None)

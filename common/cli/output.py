@@ -1,5 +1,6 @@
-"""Printing for every verb: a console for people, JSON for scripts, field errors, and text that can
-never drive the terminal (control characters are shown escaped)."""
+"""Printing for every verb: a console for people, JSON for scripts, field errors, errors (as text
+or as a JSON error object), and text that can never drive the terminal (control characters are
+shown escaped)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from common.cli.errors import EXIT_FAILED
+from common.cli.errors import EXIT_FAILED, CLIError
 
 if TYPE_CHECKING:
+    import argparse
+
     from rich.console import Console, Group
 
 # Without a terminal (a pipe, a file, a CI log) lines are not wrapped to rich's default 80 columns.
@@ -36,6 +39,40 @@ def print_json(data: Any) -> None:
 
     # Plain stdout, not rich: scripts parse this, so no highlighting and no wrapping.
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_error_text(error: CLIError) -> None:
+    """The message on stderr; after the verb's usage line and "mltrack VERB: error:" for a usage
+    problem, exactly as argparse reports its own."""
+    if error.usage is not None:
+        error.usage.print_usage(sys.stderr)
+        sys.stderr.write(f"{error.usage.prog}: error: {error.message}\n")
+    else:
+        sys.stderr.write(f"{error.message}\n")
+
+
+def write_error_json(error: CLIError) -> None:
+    """The JSON error object on stdout, where a script reading the verb's JSON looks."""
+    print_json(error.as_dict())
+
+
+def write_error(error: CLIError, args: argparse.Namespace | None) -> None:
+    """How a verb reports an error unless it says otherwise (``add_verb(error_writer=...)``): the
+    JSON error object when given --json, else text."""
+    if getattr(args, "json", False):
+        write_error_json(error)
+    else:
+        write_error_text(error)
+
+
+def report_error(error: CLIError, args: argparse.Namespace | None) -> int:
+    """Report ``error`` the way the verb's output asks for, once for every verb; return its exit code.
+
+    ``args`` is None when the arguments could not be parsed.
+    """
+    writer = getattr(args, "error_writer", None) or write_error
+    writer(error, args)
+    return error.exit_code
 
 
 def field_errors(title: str, errors: Mapping[str, Sequence[str]], labels: Mapping[str, str]) -> Group:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from common.cli.errors import CLIError
+
+ErrorWriter = Callable[["CLIError", argparse.Namespace], None]
 
 
 def user_option() -> argparse.ArgumentParser:
@@ -20,15 +25,24 @@ def user_option() -> argparse.ArgumentParser:
 
 
 def add_verb(
-    subparsers: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int], **kwargs: Any
+    subparsers: argparse._SubParsersAction,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    error_writer: ErrorWriter | None = None,
+    **kwargs: Any,
 ) -> argparse.ArgumentParser:
     """Add a verb that takes --user and runs ``handler(args)`` (which returns the exit code).
+
+    The handler raises CLIError for what it expects to go wrong; the entry point reports it, as a
+    JSON error object when the verb has ``--json`` and it was given, else as text on stderr. A verb
+    whose output formats are its own (check's SARIF) passes ``error_writer(error, args)``.
 
     ``kwargs`` go to ``add_parser`` (``help``, ``description``, ...). The parser is returned for the
     verb's own arguments.
     """
     parser = subparsers.add_parser(name, parents=[user_option()], **kwargs)
-    parser.set_defaults(handler=handler, verb_parser=parser)
+    parser.set_defaults(handler=handler, verb_parser=parser, error_writer=error_writer)
     return parser
 
 

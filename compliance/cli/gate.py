@@ -1,10 +1,10 @@
-"""The compliance verbs of ``mltrack``: validate (a readable report) and check (a CI/CD gate).
+"""mltrack validate (a readable report) and mltrack check (a CI/CD gate).
 
 Both evaluate a selection of models (every model, one risk tier, or one model) with the rules engine
 in compliance.engine and exit 0 when every evaluated model passes, 1 when any fails, 2 on bad input
 (an unknown model or tier, conflicting flags). ``--json`` prints the engine's documented shape, the
-same for both verbs; ``check --format sarif`` prints a SARIF 2.1.0 log. See docs/cli.md and
-docs/compliance.md.
+same for both verbs; ``check --format sarif`` prints a SARIF 2.1.0 log, errors included. See
+docs/cli.md and docs/compliance.md.
 
 Building the parser imports nothing from Django; the handlers import the engine when they run.
 """
@@ -12,8 +12,7 @@ Building the parser imports nothing from Django; the handlers import the engine 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from common.cli import (
     EXIT_FAILED,
@@ -21,11 +20,12 @@ from common.cli import (
     EXIT_USAGE,
     CLIError,
     add_verb,
-    print_json,
     resolve_actor,
     usage_error,
+    write_error_json,
+    write_error_text,
 )
-from inventory.cli.lookup import DID_YOU_MEAN_MESSAGE, NOT_FOUND_MESSAGE
+from common.cli.errors import UNKNOWN_TIER
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -41,23 +41,7 @@ CHECK_SELECTION_MESSAGE = "give exactly one of NAME, --all or --risk TIER"
 FORMAT_CONFLICT_MESSAGE = "argument --json: not allowed with --format {format} (--json means --format json)"
 
 
-class Problem(Exception):
-    """Bad input or a refusal, reported as text on stderr, or as an error object with --json."""
-
-    def __init__(self, code: str, message: str, exit_code: int = EXIT_USAGE, *,
-                 suggestions: list[str] | None = None, show_usage: bool = True) -> None:
-        super().__init__(message)
-        self.code, self.message, self.exit_code = code, message, exit_code
-        self.suggestions = list(suggestions or [])
-        # True when argparse's usage line helps (conflicting flags, a bad value); False for a missing model.
-        self.show_usage = show_usage
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "suggestions": self.suggestions}}
-
-
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """Which models to evaluate: every model, one risk tier, or one model by name."""
 
     tier: str | None = None
@@ -87,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("--json", action="store_true", help="print the result as JSON (see docs/compliance.md)")
 
     check = add_verb(
-        subparsers, "check", handle_check, help="compliance gate for CI/CD: exit 0 compliant, 1 not, 2 bad input",
+        subparsers, "check", handle_check, error_writer=write_check_error,
+        help="compliance gate for CI/CD: exit 0 compliant, 1 not, 2 bad input",
         description="Silent compliance gate: exit 0 when every evaluated model passes, 1 when any fails, 2 "
         "for an unknown model or a usage error. --verbose prints the report, --json the result as JSON, "
         "--format sarif a SARIF 2.1.0 log for code-scanning tools.",
@@ -104,47 +89,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle_validate(args: argparse.Namespace) -> int:
-    output = JSON if args.json else TEXT
-    try:
-        _exactly_one(VALIDATE_SELECTION_MESSAGE, {"--all": args.all, "--risk": args.risk is not None,
-                                                  "--model-id": args.model_id is not None})
-        selection = Selection(tier=_tier(args.risk), name=args.model_id)
-        return _run(args, selection, output, report=True)
-    except Problem as problem:
-        return _report_problem(args, problem, output)
+    _exactly_one(args, VALIDATE_SELECTION_MESSAGE, {"--all": args.all, "--risk": args.risk is not None,
+                                                    "--model-id": args.model_id is not None})
+    selection = Selection(tier=_tier(args), name=args.model_id)
+    return _run(args, selection, JSON if args.json else TEXT, report=True)
 
 
 def handle_check(args: argparse.Namespace) -> int:
-    conflict = args.json and args.format not in (None, JSON)
-    # Two formats asked for: neither is trusted, so the usage error is plain text.
-    output = TEXT if conflict else args.format or (JSON if args.json else TEXT)
-    try:
-        if conflict:
-            raise Problem("usage_error", FORMAT_CONFLICT_MESSAGE.format(format=args.format))
-        _exactly_one(CHECK_SELECTION_MESSAGE, {"NAME": args.name is not None, "--all": args.all,
-                                               "--risk": args.risk is not None})
-        selection = Selection(tier=_tier(args.risk), name=args.name)
-        return _run(args, selection, output, report=args.verbose)
-    except Problem as problem:
-        return _report_problem(args, problem, output)
+    if _formats_conflict(args):
+        usage_error(args, FORMAT_CONFLICT_MESSAGE.format(format=args.format))
+    _exactly_one(args, CHECK_SELECTION_MESSAGE, {"NAME": args.name is not None, "--all": args.all,
+                                                 "--risk": args.risk is not None})
+    selection = Selection(tier=_tier(args), name=args.name)
+    return _run(args, selection, check_output(args), report=args.verbose)
 
 
-def _exactly_one(message: str, given: dict[str, bool]) -> None:
+def _formats_conflict(args: argparse.Namespace) -> bool:
+    """--json with --format text or sarif."""
+    return args.json and args.format not in (None, JSON)
+
+
+def check_output(args: argparse.Namespace) -> str:
+    """The format check prints in (its errors too): --format, else json with --json, else text."""
+    if _formats_conflict(args):
+        # Two formats asked for: neither is trusted, so the usage error is plain text.
+        return TEXT
+    return args.format or (JSON if args.json else TEXT)
+
+
+def write_check_error(error: CLIError, args: argparse.Namespace) -> None:
+    """An error in check's output format: a SARIF log without results, the JSON error object, or text."""
+    output = check_output(args)
+    if output == SARIF:
+        _print_sarif(None, exit_code=error.exit_code, error=error)
+    elif output == JSON:
+        write_error_json(error)
+    else:
+        write_error_text(error)
+
+
+def _exactly_one(args: argparse.Namespace, message: str, given: dict[str, bool]) -> None:
     chosen = [what for what, present in given.items() if present]
     if len(chosen) != 1:
-        raise Problem("usage_error", message + (f" (got {' and '.join(chosen)})" if chosen else ""))
+        usage_error(args, message + (f" (got {' and '.join(chosen)})" if chosen else ""))
 
 
-def _tier(value: str | None) -> str | None:
-    if value is None:
+def _tier(args: argparse.Namespace) -> str | None:
+    if args.risk is None:
         return None
     from inventory.models import RiskTier
 
-    tier = value.strip().lower()
+    tier = args.risk.strip().lower()
     if tier not in RiskTier.values:
         allowed = list(RiskTier.values)
-        raise Problem("unknown_tier", BAD_TIER_MESSAGE.format(value=value, allowed=", ".join(allowed)),
-                      suggestions=allowed)
+        usage_error(args, BAD_TIER_MESSAGE.format(value=args.risk, allowed=", ".join(allowed)), code=UNKNOWN_TIER,
+                    suggestions=allowed)
     return tier
 
 
@@ -154,14 +153,8 @@ def _run(args: argparse.Namespace, selection: Selection, output: str, *, report:
 
     from inventory import permissions
 
-    try:
-        who = resolve_actor(args)
-    except CLIError as exc:
-        raise Problem("account", str(exc), exc.exit_code, show_usage=False) from None
-    try:
-        who.require(permissions.can_view, "view the inventory")
-    except CLIError as exc:
-        raise Problem("permission_denied", str(exc), exc.exit_code, show_usage=False) from None
+    who = resolve_actor(args)
+    who.require(permissions.can_view, "view the inventory")
     today = timezone.localdate()
     evaluation, single = _evaluate(selection, today)
     code = EXIT_FAILED if evaluation.summary.failed else EXIT_OK
@@ -222,17 +215,12 @@ def _results(evaluation: Evaluation, retired: ModelResult | None):
 
 
 def _find(name: str):
-    from inventory.cli.lookup import similar_names
+    """The model named ``name``, or CLIError "unknown_model" with exit 2: for a gate, asking about a
+    model that does not exist is bad input, not a failed check."""
+    from inventory.cli.lookup import find_model
     from inventory.models import AIModel
 
-    model = AIModel.objects.by_name(name).only("pk", "model_name", "risk_tier", "status").first()
-    if model is not None:
-        return model
-    suggestions = similar_names(name)
-    message = NOT_FOUND_MESSAGE.format(name=name)
-    if suggestions:
-        message += DID_YOU_MEAN_MESSAGE.format(names=", ".join(suggestions))
-    raise Problem("unknown_model", message, suggestions=suggestions, show_usage=False)
+    return find_model(name, AIModel.objects.only("pk", "model_name", "risk_tier", "status"), exit_code=EXIT_USAGE)
 
 
 def _total(selection: Selection) -> int:
@@ -244,29 +232,16 @@ def _total(selection: Selection) -> int:
     return queryset.count()
 
 
-def _print_sarif(evaluation: Evaluation | None, *, exit_code: int, problem: Problem | None = None) -> None:
+def _print_sarif(evaluation: Evaluation | None, *, exit_code: int, error: CLIError | None = None) -> None:
     import json
     import sys
 
     from common.cli import installed_version
     from compliance.sarif import sarif_error_log, sarif_log
 
-    if problem is None:
+    if error is None:
         log = sarif_log(evaluation, evaluation.failures, tool_version=installed_version(), exit_code=exit_code)
     else:
-        log = sarif_error_log(problem.message, code=problem.code, tool_version=installed_version(),
-                              exit_code=exit_code)
+        log = sarif_error_log(error.message, code=error.code, tool_version=installed_version(), exit_code=exit_code)
     # One line: a whole inventory's log is large, and tools read it, not people.
     sys.stdout.write(json.dumps(log, ensure_ascii=False) + "\n")
-
-
-def _report_problem(args: argparse.Namespace, problem: Problem, output: str) -> int:
-    if output == JSON:
-        print_json(problem.as_dict())
-        return problem.exit_code
-    if output == SARIF:
-        _print_sarif(None, exit_code=problem.exit_code, problem=problem)
-        return problem.exit_code
-    if problem.exit_code == EXIT_USAGE and problem.show_usage:
-        usage_error(args, problem.message)  # usage line and message on stderr, exit 2
-    raise CLIError(problem.message, problem.exit_code)

@@ -4,10 +4,13 @@ Each verb is a thin interface over the same services, filters and permissions as
 Building the parser imports nothing from Django, so ``mltrack --version`` and usage errors need no
 database; the handlers import models and services when they run, after ``django.setup()``.
 
-- ``lookup``: finding a model by the name a user typed, with did-you-mean suggestions
-- ``fields``: the model field flags and parsing their values (add, update)
-- ``add``, ``browse`` (list, show), ``change`` (update, delete): the verbs
-- ``output``: panels, tables and JSON for inventory models (imported only when a verb runs)
+- ``add``, ``browse`` (list, show), ``change`` (update, delete): the verbs (sample-data is the reviews app's);
+- ``output``: panels, tables and JSON for inventory models (imported only when a verb runs);
+- what other verbs share: ``filters`` and ``inventory_filter`` (the inventory filter flags and the
+  typed InventoryFilter they give: list, dashboard, report), ``fields`` (the model field flags:
+  add, update), ``lookup`` (find_model, with did-you-mean).
+
+The exit codes, CLIError, --user and printing are the shared kit's, in common/cli/.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the inventory verbs to the ``mltrack`` parser."""
-    # Imported here, so that other apps' verbs can use inventory.cli.common without loading these.
+    # Imported here, so that other apps' verbs can use inventory.cli.filters and .lookup without these.
     from inventory.cli import add, browse, change
 
     add.register(subparsers)  # add

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from common.cli.errors import CLIError
+from common.cli.errors import EXIT_FAILED, UNKNOWN_MODEL, CLIError
 
 if TYPE_CHECKING:
     from inventory.models import AIModel, AIModelQuerySet
@@ -34,11 +34,12 @@ def similar_names(name: str, *, limit: int = 3) -> list[str]:
     return [by_lower[m] for m in get_close_matches(name.lower(), sorted(by_lower), n=limit, cutoff=0.6)]
 
 
-def find_model(name: str, queryset: AIModelQuerySet | None = None) -> AIModel:
+def find_model(name: str, queryset: AIModelQuerySet | None = None, *, exit_code: int = EXIT_FAILED) -> AIModel:
     """The model named ``name`` (any case), from ``queryset`` (default: ``for_detail()``).
 
-    Not found: CLIError, exit 1, with close names suggested. Check the view permission first, so
-    that suggestions never show names to someone who may not see them.
+    Not found: CLIError "unknown_model" with close names suggested, exit 1 (``exit_code``: the
+    compliance gate's 2, "asked the wrong question"). Check the view permission first, so that
+    suggestions never show names to someone who may not see them.
     """
     from inventory.models import AIModel
 
@@ -49,5 +50,5 @@ def find_model(name: str, queryset: AIModelQuerySet | None = None) -> AIModel:
         suggestions = similar_names(name)
         if suggestions:
             message += DID_YOU_MEAN_MESSAGE.format(names=", ".join(suggestions))
-        raise CLIError(message)
+        raise CLIError(message, exit_code, code=UNKNOWN_MODEL, suggestions=suggestions)
     return model

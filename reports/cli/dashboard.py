@@ -1,9 +1,9 @@
 """mltrack dashboard: the web dashboard's figures in the terminal, once or redrawn every N seconds.
 
 Every number comes from reports.portfolio.build_portfolio over the inventory list's filters
-(AIModelFilterSet), so the terminal, the web dashboard, ``mltrack validate`` and the reports agree.
-The layout lives in reports/cli/dashboard_output.py; ``--json`` prints ``Portfolio.as_dict()``
-with the filters, for scripts.
+(AIModelFilterSet, through the CLI's shared filter options), so the terminal, the web dashboard,
+``mltrack validate`` and the reports agree. The layout lives in reports/cli/output/dashboard.py;
+``--json`` prints ``Portfolio.as_dict()`` with the filters, for scripts.
 
 Building the parser imports nothing from Django; the handler imports what it needs when it runs.
 """
@@ -15,9 +15,12 @@ import time
 from typing import TYPE_CHECKING
 
 from common.cli import EXIT_OK, add_verb, make_console, print_json, resolve_actor, usage_error
+from inventory.cli.filters import add_filter_options, inventory_filter
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from inventory.cli.inventory_filter import InventoryFilter
 
     from reports.portfolio import Portfolio
 
@@ -59,11 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "models by vendor and environment, overdue reviews by age and the compliance trend. Filters narrow "
         "every figure, as in mltrack list.",
     )
-    verb.add_argument("--risk", metavar="TIER", help="critical, high, medium or low")
-    verb.add_argument("--vendor", metavar="NAME", help="exact vendor name, any case")
-    verb.add_argument("--environment", metavar="ENV", help="prod, staging or dev")
-    verb.add_argument("--status", metavar="STATUS", help="active, deprecated or decommissioned")
-    verb.add_argument("--business-line", metavar="NAME", help="exact business line, any case")
+    add_filter_options(verb)
     output = verb.add_mutually_exclusive_group()
     output.add_argument("--watch", action="store_true", help="redraw every --interval seconds until Ctrl-C")
     output.add_argument("--json", action="store_true", help="print the figures as JSON, with the filters")
@@ -72,38 +71,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"seconds between redraws with --watch (default {DEFAULT_INTERVAL}, "
         f"{MIN_INTERVAL} to {MAX_INTERVAL})",
     )
-    # mltrack list's option checking (browse.list_params) also reads these; the dashboard has neither.
-    verb.set_defaults(search=None, sort=None)
-
-
-def dashboard_params(args: argparse.Namespace) -> dict[str, str]:
-    """The options as AIModelFilterSet parameters; bad values are usage errors (exit 2), as in list."""
-    from inventory.cli.browse import list_params
-
-    params = list_params(args)
-    if args.business_line is not None:
-        params["business_line"] = args.business_line.strip()
-    # An empty --vendor "" filters nothing, so it is not reported as a filter either.
-    return {key: value for key, value in params.items() if value}
 
 
 def handle_dashboard(args: argparse.Namespace) -> int:
     if args.interval is not None and not args.watch:
         usage_error(args, INTERVAL_WITHOUT_WATCH_MESSAGE)
-    params = dashboard_params(args)
+    selection = inventory_filter(args)
     if args.watch:
-        return watch(args, params, dashboard_console(), interval=args.interval or DEFAULT_INTERVAL)
-    portfolio = build(args, params)
+        return watch(args, selection, dashboard_console(), interval=args.interval or DEFAULT_INTERVAL)
+    portfolio = build(args, selection)
     if args.json:
-        print_json({"filters": params, **portfolio.as_dict()})
+        print_json({"filters": selection.params(), **portfolio.as_dict()})
         return EXIT_OK
-    from reports.cli.dashboard_output import Dashboard
+    from reports.cli.output.dashboard import Dashboard
 
-    dashboard_console().print(Dashboard(portfolio, params))
+    dashboard_console().print(Dashboard(portfolio, selection.params()))
     return EXIT_OK
 
 
-def build(args: argparse.Namespace, params: dict[str, str]) -> Portfolio:
+def build(args: argparse.Namespace, selection: InventoryFilter) -> Portfolio:
     """The portfolio of the filtered inventory today, for someone who may view the inventory.
 
     The account is looked up again at every redraw, so a watch stops (exit 1) once its account
@@ -113,17 +99,14 @@ def build(args: argparse.Namespace, params: dict[str, str]) -> Portfolio:
     from django.utils import timezone
 
     from inventory import permissions
-    from inventory.filters import AIModelFilterSet
     from inventory.models import AIModel
     from reports.portfolio import build_portfolio
 
     who = resolve_actor(args)
     who.require(permissions.can_view, "view the inventory")
     today = timezone.localdate()
-    filterset = AIModelFilterSet(params, queryset=AIModel.objects.all(), today=today)
-    if not filterset.is_valid():
-        usage_error(args, "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()))
-    return build_portfolio(filterset.qs, today=today, filters=params)
+    models = selection.apply(AIModel.objects.all(), today=today)
+    return build_portfolio(models, today=today, filters=selection.params())
 
 
 def dashboard_console() -> Console:
@@ -135,7 +118,7 @@ def dashboard_console() -> Console:
     return console
 
 
-def watch(args: argparse.Namespace, params: dict[str, str], console: Console, *, interval: int) -> int:
+def watch(args: argparse.Namespace, selection: InventoryFilter, console: Console, *, interval: int) -> int:
     """Redraw every ``interval`` seconds until Ctrl-C, which ends the watch normally (exit 0).
 
     In a terminal each frame replaces the last (rich's Live, shortened to the terminal's height);
@@ -144,7 +127,9 @@ def watch(args: argparse.Namespace, params: dict[str, str], console: Console, *,
     from django.utils import timezone
     from rich.live import Live
 
-    from reports.cli.dashboard_output import Dashboard
+    from reports.cli.output.dashboard import Dashboard
+
+    params = selection.params()
 
     def frame(portfolio: Portfolio) -> Dashboard:
         footer = WATCH_FOOTER.format(time=f"{timezone.localtime():%H:%M:%S}", interval=interval)
@@ -153,13 +138,13 @@ def watch(args: argparse.Namespace, params: dict[str, str], console: Console, *,
     try:
         if not console.is_terminal:
             while True:
-                console.print(frame(build(args, params)))
+                console.print(frame(build(args, selection)))
                 time.sleep(interval)
         # auto_refresh off: nothing changes between our own redraws, so no refresh thread.
-        with Live(frame(build(args, params)), console=console, auto_refresh=False) as live:
+        with Live(frame(build(args, selection)), console=console, auto_refresh=False) as live:
             while True:
                 time.sleep(interval)
-                live.update(frame(build(args, params)), refresh=True)
+                live.update(frame(build(args, selection)), refresh=True)
     except KeyboardInterrupt:
         # Leaving the Live block drew the last frame in full; the watch ends as asked.
         return EXIT_OK

@@ -13,7 +13,8 @@ import hashlib
 import sys
 from pathlib import Path
 
-from common.cli import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error
+from common.cli import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error, write_error_json, write_error_text
+from inventory.cli.filters import add_filter_options, inventory_filter
 
 KINDS = ("compliance", "inventory", "risk")
 FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
@@ -22,8 +23,9 @@ TERMINAL_FILE_MESSAGE = "-o is for files: choose -f csv, json, oscal or pdf"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the report verb."""
     parser = add_verb(
-        subparsers, "report", handle_report,
+        subparsers, "report", handle_report, error_writer=write_error,
         help="compliance, inventory or risk report (terminal, CSV, JSON, OSCAL, PDF)",
         description="A report of the inventory, or of the models matching the filters, as of today.",
     )
@@ -31,25 +33,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-f", "--format", choices=FORMATS, default="terminal", metavar="FORMAT",
                         help="terminal (default), csv, json, oscal (OSCAL 1.1.2 assessment results) or pdf")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    parser.add_argument("--risk", metavar="TIER", help="critical, high, medium or low")
-    parser.add_argument("--vendor", metavar="NAME", help="exact vendor name, any case")
-    parser.add_argument("--environment", metavar="ENV", help="prod, staging or dev")
-    parser.add_argument("--status", metavar="STATUS", help="active, deprecated or decommissioned")
-    parser.add_argument("--business-line", metavar="NAME", help="exact business line, any case")
-    parser.add_argument("--search", metavar="TEXT", help="text in the name, vendor, use case or owners")
-    # mltrack list's option checking (browse.list_params) also reads a sort order; reports have their own.
-    parser.set_defaults(sort=None)
+    # Reports keep their own order of models, so --sort is not offered.
+    add_filter_options(parser, search=True)
 
 
 def report_filters(args: argparse.Namespace) -> dict[str, str]:
     """The options as report filters, checked as ``mltrack list`` checks them (a value outside a
     field's choices is a usage error naming the allowed values, exit 2)."""
-    from inventory.cli.browse import list_params
+    return inventory_filter(args).params()
 
-    filters = list_params(args)
-    if args.business_line is not None and args.business_line.strip():
-        filters["business_line"] = args.business_line.strip()
-    return {key: value for key, value in filters.items() if value}
+
+def write_error(error: CLIError, args: argparse.Namespace) -> None:
+    """With ``-f json`` an error is the JSON error object on stdout, where the report would be."""
+    if args.format == "json":
+        write_error_json(error)
+    else:
+        write_error_text(error)
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -87,7 +86,7 @@ def handle_report(args: argparse.Namespace) -> int:
     except BadReportRequest as exc:
         usage_error(args, str(exc))
     if args.format == "terminal":
-        from reports.cli.report_output import print_report
+        from reports.cli.output.report import print_report
 
         print_report(report)
         return EXIT_OK

@@ -22,6 +22,7 @@ NOT_RECORDED = "The review was not recorded"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the reviewed verb."""
     reviewed = add_verb(
         subparsers, "reviewed", handle_reviewed, help="record a review in the audit trail",
         description="Record a review of a model as a permanent, hash-chained audit-trail record, and move "

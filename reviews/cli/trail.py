@@ -10,6 +10,7 @@ from inventory.cli.lookup import find_model
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the reviews and verify verbs."""
     reviews = add_verb(
         subparsers, "reviews", handle_reviews, help="list a model's review records",
         description="A model's audit trail, newest first, with hashes, and whether the model has changed "

@@ -17,7 +17,7 @@ from inventory import services
 from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel
 from reports.cli import dashboard
-from reports.cli.dashboard_output import NO_TREND_MESSAGE, Dashboard, sparkline
+from reports.cli.output.dashboard import NO_TREND_MESSAGE, Dashboard, sparkline
 from reports.models import ComplianceSnapshot
 from reports.portfolio import Portfolio, build_portfolio
 from tests.factories import make_model, record_review
@@ -290,12 +290,20 @@ def test_bad_options_are_usage_errors(run, args, message):
 
 
 def test_an_account_without_a_role_is_refused(run, charlie, inventory):
-    for args in ([], ["--json"], ["--watch"]):
+    for args in ([], ["--watch"]):
         result = run("--user", "charlie", "dashboard", *args)
 
         assert result.code == 1
         assert result.err == "Permission denied: charlie (role: none) may not view the inventory.\n"
         assert result.out == ""
+    as_json = run("--user", "charlie", "dashboard", "--json")
+
+    assert (as_json.code, as_json.err) == (1, "")
+    assert json.loads(as_json.out) == {"error": {
+        "code": "permission_denied",
+        "message": "Permission denied: charlie (role: none) may not view the inventory.",
+        "suggestions": [],
+    }}
 
 
 def test_every_role_may_view_it(run, erin, alice, inventory):

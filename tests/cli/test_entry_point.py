@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mltrack_site.cli import main
+from mltrack_site.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,13 +43,43 @@ def test_it_prints_help_and_exits_0(capsys):
     assert "--interactive" in out
 
 
-def test_it_builds_the_parser_without_loading_models():
+def test_help_lists_every_verb(capsys):
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+
+    assert main(["--help"]) == 0
+
+    out = " ".join(capsys.readouterr().out.split())  # as one line: argparse wraps long names and help
+    # A verb added without help= would be missing from the list.
+    assert [action.dest for action in subparsers._choices_actions] == list(subparsers.choices)
+    for action in subparsers._choices_actions:
+        assert f" {action.dest} {action.help} " in out
+    assert {"add", "list", "show", "update", "delete", "sample-data", "reviewed", "reviews", "verify", "validate",
+            "check", "dashboard", "report"} <= set(subparsers.choices)
+
+
+# Loaded by building the parser: the verb modules, argparse and the CLI kit, never Django, rich,
+# dataclasses or an app's models: that keeps --version and --help under 150 ms (docs/cli.md).
+LOADED = (
+    "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'rich', 'dataclasses'}), "
+    "sorted(m for m in sys.modules if m.endswith('.models')))"
+)
+
+
+def test_it_builds_the_parser_without_loading_django_rich_or_models():
+    code = f"import sys; from mltrack_site.cli import build_parser; build_parser(); {LOADED}"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.split() == ["[]", "[]"]
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_load_neither_django_nor_rich(flag):
     code = (
-        "import sys; from mltrack_site.cli import build_parser; build_parser(); "
-        "print('django.db.models' in sys.modules, 'inventory.models' in sys.modules)"
+        "import contextlib, io, sys; from mltrack_site.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): code = main([{flag!r}])\n"
+        f"print(code); {LOADED}"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    assert out.split() == ["False", "False"]
+    assert out.split() == ["0", "[]", "[]"]
 
 
 def test_the_shared_cli_kit_stands_apart_from_every_app():
@@ -120,7 +151,11 @@ def test_it_explains_an_unmigrated_database_without_a_traceback(tmp_path):
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
     done = mltrack(env, "list")
+    as_json = mltrack(env, "list", "--json")
 
     assert done.returncode == 1
     assert "python manage.py migrate" in done.stderr
     assert "Traceback" not in done.stderr
+    assert (as_json.returncode, as_json.stderr) == (1, "")
+    error = json.loads(as_json.stdout)["error"]
+    assert error["code"] == "database" and "python manage.py migrate" in error["message"]

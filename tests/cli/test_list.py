@@ -52,7 +52,7 @@ def test_it_pages_and_prints_the_next_command(run):
     first = run("list", "--per-page", "2", "--risk", "LOW", "--sort=-name")
     last = run("list", "--per-page", "2", "--risk", "low", "--sort=-name", "--page", "3")
 
-    assert "Page 1 of 3 · 5 models · next: mltrack list --risk LOW --sort=-name --per-page 2 --page 2" in first.out
+    assert "Page 1 of 3 · 5 models · next: mltrack list --risk low --sort=-name --per-page 2 --page 2" in first.out
     assert "m-4" in first.out and "m-2" not in first.out
     assert "m-0" in last.out and "next:" not in last.out
 
