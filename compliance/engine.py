@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -98,9 +98,9 @@ class ModelResult:
         }
 
 
-def rules_in(mask: int, ruleset: Ruleset | None = None) -> list[Rule]:
+def rules_in(mask: int) -> list[Rule]:
     """The rules whose bits are set in a violation mask, in ruleset order."""
-    return [rule for i, rule in enumerate((ruleset or RULESET).rules) if mask & (1 << i)]
+    return [rule for i, rule in enumerate(RULESET.rules) if mask & (1 << i)]
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,11 @@ class Evaluation:
     failing_rows: list[tuple[int, str, int, str, str, int]]
     facts: _FactsOfFailures
     passing_queryset: QuerySet[AIModel]
-    ruleset: Ruleset = RULESET
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The ruleset evaluated: there is one, versioned and hashed (compliance.rules)."""
+        return RULESET
 
     @cached_property
     def failures(self) -> list[ModelResult]:
@@ -161,6 +165,17 @@ class Evaluation:
         every failing model's: a listing shows fifty, the inventory may fail by the ten thousand."""
         self.facts.preload([result.model_id for result in results if not result.passed])
 
+    def listing(self, *, show_all: bool = False, rule_id: str = "") -> Sequence[ModelResult]:
+        """What a listing of this evaluation shows, for a paginator: the models breaking one rule,
+        every evaluated model (failures first, then the passing ones, read a page at a time), or
+        the failures. The console page lists it; the API will page it the same way."""
+        if rule_id:
+            RULESET.get(rule_id)  # an unknown rule raises UnknownRule naming it, not an empty listing
+            return [result for result in self.failures if rule_id in result.rule_ids]
+        if show_all:
+            return FailingThenPassing(self)
+        return self.failures
+
     def results(self) -> Iterator[ModelResult]:
         """Every evaluated model, failing ones first (most severe first), then passing ones by name."""
         yield from self.failures
@@ -179,6 +194,32 @@ class Evaluation:
         }
 
 
+class FailingThenPassing(Sequence[ModelResult]):
+    """Every evaluated model for a paginator: the failures in the engine's order (already in
+    memory), then the passing models by name, of which only the page's slice is read."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self._failures = evaluation.failures
+        self._evaluation = evaluation
+        self._length = evaluation.summary.failed + evaluation.summary.passed
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int | slice):
+        if not isinstance(index, slice):
+            position = index + self._length if index < 0 else index
+            if not 0 <= position < self._length:
+                raise IndexError(index)
+            return self[position:position + 1][0]
+        start, stop, _ = index.indices(self._length)
+        failing = len(self._failures)
+        page = self._failures[start:stop]
+        if stop > failing:
+            page += list(self._evaluation.passing(start=max(start - failing, 0), stop=stop - failing))
+        return page
+
+
 # Columns read for each failing model: enough to write every rule's message.
 FACT_COLUMNS = (
     "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_outcome_on", "status_changed_on",
@@ -186,13 +227,19 @@ FACT_COLUMNS = (
 )
 
 
-def _violation_mask(rules: tuple[Rule, ...], today: dt.date) -> ExpressionWrapper:
-    """One integer per model: bit i is set when the model violates rule i (one column, not nine)."""
-    bits = [Case(When(rule.scope & rule.violated(today), then=Value(1 << i)), default=Value(0)) for i, rule in enumerate(rules)]
+def rule_mask(condition: Callable[[Rule], Q]) -> ExpressionWrapper:
+    """One integer per model: bit i is set when ``condition(rule i)`` holds for it (one column, not
+    nine). The engine's violation mask and the OSCAL evidence's applicability mask are both this."""
+    bits = [Case(When(condition(rule), then=Value(1 << i)), default=Value(0)) for i, rule in enumerate(RULESET.rules)]
     total = bits[0]
     for bit in bits[1:]:
         total = total + bit
     return ExpressionWrapper(total, output_field=IntegerField())
+
+
+def _violation_mask(today: dt.date) -> ExpressionWrapper:
+    """Bit i is set when the model violates rule i."""
+    return rule_mask(lambda rule: rule.scope & rule.violated(today))
 
 
 # The review cycle of the model's tier under its policy, read with the facts (no query of its own).
@@ -253,7 +300,7 @@ class _FactsOfFailures:
         return self._rows[pk]
 
 
-def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None, ruleset: Ruleset = RULESET) -> Evaluation:
+def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None) -> Evaluation:
     """Evaluate models (default: the whole inventory) against the ruleset as of ``today``.
 
     Two queries whatever the number of models: how many are evaluated, and the failing ones with
@@ -262,12 +309,12 @@ def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None, rules
     models are streamed by Evaluation.passing() when a listing wants them.
     """
     base = (queryset if queryset is not None else AIModel.objects.all()).filter(EVALUATED)
-    rules = ruleset.rules
+    rules = RULESET.rules
     any_violation = _any_violation(rules, today)
     evaluated = base.count()
     failing = base.filter(any_violation)
     facts = _FactsOfFailures(failing, today)
-    rows = failing.annotate(violation_mask=_violation_mask(rules, today)).values_list(
+    rows = failing.annotate(violation_mask=_violation_mask(today)).values_list(
         "pk", "model_name", "risk_tier", "status", "violation_mask"
     )
     # Few distinct masks occur; work out each one's worst severity once, and count per mask.
@@ -277,7 +324,7 @@ def evaluate(*, today: dt.date, queryset: QuerySet[AIModel] | None = None, rules
     for pk, name, tier, status, mask in rows.iterator(chunk_size=5000):
         worst = worst_of.get(mask)
         if worst is None:
-            worst = worst_of[mask] = min(Severity.ORDER.index(rule.severity) for rule in rules_in(mask, ruleset))
+            worst = worst_of[mask] = min(Severity.ORDER.index(rule.severity) for rule in rules_in(mask))
         per_mask[mask] += 1
         ranked.append((worst, name, pk, tier, status, mask))
     ranked.sort(key=lambda item: item[:3])
@@ -300,7 +347,7 @@ def _any_violation(rules: tuple[Rule, ...], today: dt.date) -> Q:
 SUMMARY_PREFIX = "compliance__"
 
 
-def summary_aggregates(*, today: dt.date, ruleset: Ruleset = RULESET, by_rule: bool = True) -> dict[str, Aggregate]:
+def summary_aggregates(*, today: dt.date, by_rule: bool = True) -> dict[str, Aggregate]:
     """The summary's counts as aggregates, so that a caller that needs other counts too (the
     dashboard, the risk report) reads them all in the same single query. Read the result back
     with summary_from(). The conditions are evaluate()'s; a test keeps the two equal.
@@ -309,15 +356,15 @@ def summary_aggregates(*, today: dt.date, ruleset: Ruleset = RULESET, by_rule: b
     which halves the work of the query."""
     aggregates: dict[str, Aggregate] = {
         f"{SUMMARY_PREFIX}evaluated": Count("pk", filter=EVALUATED),
-        f"{SUMMARY_PREFIX}failed": Count("pk", filter=EVALUATED & _any_violation(ruleset.rules, today)),
+        f"{SUMMARY_PREFIX}failed": Count("pk", filter=EVALUATED & _any_violation(RULESET.rules, today)),
     }
     if by_rule:
-        for i, rule in enumerate(ruleset.rules):
+        for i, rule in enumerate(RULESET.rules):
             aggregates[f"{SUMMARY_PREFIX}rule_{i}"] = Count("pk", filter=EVALUATED & rule.scope & rule.violated(today))
     return aggregates
 
 
-def summary_from(row: dict[str, int], *, ruleset: Ruleset = RULESET) -> Summary:
+def summary_from(row: dict[str, int]) -> Summary:
     """The Summary of summary_aggregates()' counts (violations_by_rule empty without by_rule)."""
     evaluated, failed = row[f"{SUMMARY_PREFIX}evaluated"], row[f"{SUMMARY_PREFIX}failed"]
     return Summary(
@@ -326,21 +373,21 @@ def summary_from(row: dict[str, int], *, ruleset: Ruleset = RULESET) -> Summary:
         failed=failed,
         violations_by_rule={
             rule.id: row[f"{SUMMARY_PREFIX}rule_{i}"]
-            for i, rule in enumerate(ruleset.rules) if f"{SUMMARY_PREFIX}rule_{i}" in row
+            for i, rule in enumerate(RULESET.rules) if f"{SUMMARY_PREFIX}rule_{i}" in row
         },
     )
 
 
 def summarize(
-    *, today: dt.date, queryset: QuerySet | None = None, ruleset: Ruleset = RULESET, by_rule: bool = True
+    *, today: dt.date, queryset: QuerySet | None = None, by_rule: bool = True
 ) -> Summary:
     """The summary alone (evaluated, passed, failed, per-rule counts) in one query, without
     reading the failing models. The queryset may be of AIModel or of its history table (same
     columns). The dashboard and the daily snapshot read the same aggregates, summary_aggregates(),
     beside counts of their own in the same query."""
     queryset = queryset if queryset is not None else AIModel.objects.all()
-    aggregates = summary_aggregates(today=today, ruleset=ruleset, by_rule=by_rule)
-    return summary_from(queryset.order_by().aggregate(**aggregates), ruleset=ruleset)
+    aggregates = summary_aggregates(today=today, by_rule=by_rule)
+    return summary_from(queryset.order_by().aggregate(**aggregates))
 
 
 def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:
@@ -349,12 +396,11 @@ def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:
     One query, messages included: whether the model is in the population, its violation mask
     and the facts its messages need, computed by the same conditions as evaluate().
     """
-    rules = RULESET.rules
     row = (
         AIModel.objects.filter(pk=model.pk)
         .annotate(
             in_population=Case(When(EVALUATED, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            violation_mask=_violation_mask(rules, today),
+            violation_mask=_violation_mask(today),
             cycle_days=CYCLE_DAYS,
         )
         .values(*FACT_COLUMNS, "cycle_days", "in_population", "violation_mask")

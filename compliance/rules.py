@@ -91,11 +91,16 @@ def _overdue(today: dt.date) -> Q:
     return Q(next_review_date__lt=today)
 
 
-def _is_external() -> Q:
+def _external_vendor_service() -> Q:
     in_house = Q()
     for name in IN_HOUSE_VENDORS:
         in_house |= Q(vendor__iexact=name)
     return ~in_house & ~Q(api_endpoint="")
+
+
+# A model called at an outside vendor's endpoint (a hosted service) rather than run in-house. The
+# one definition: the vendor rule tests it, and the OSCAL evidence reads it as a column.
+EXTERNAL_VENDOR_SERVICE = _external_vendor_service()
 
 
 # Both retirement rules answer to the same requirements.
@@ -234,7 +239,7 @@ RULES: tuple[Rule, ...] = (
         message="{data_classification} data goes to {vendor} at an external endpoint, and no review is recorded",
         applies_to="active and deprecated models with confidential or restricted data and an external vendor endpoint",
         scope=IN_USE & Q(data_classification__in=SENSITIVE_CLASSIFICATIONS),
-        violated=lambda today: _is_external() & Q(latest_outcome_on__isnull=True),
+        violated=lambda today: EXTERNAL_VENDOR_SERVICE & Q(latest_outcome_on__isnull=True),
         citations=Citations(
             control="mrm-vendor",
             sr26_2="Vendor and other third-party products",
@@ -270,7 +275,14 @@ class Ruleset:
         return {"version": self.version, "hash": self.content_hash, "parameters": self.parameters}
 
     def get(self, rule_id: str) -> Rule:
-        return next(rule for rule in self.rules if rule.id == rule_id)
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise UnknownRule(f"There is no rule {rule_id!r}; the rules are {', '.join(r.id for r in self.rules)}.")
+
+
+class UnknownRule(LookupError):
+    """A rule id the ruleset does not have (the message lists the ones it has)."""
 
 
 RULESET = Ruleset(

@@ -6,7 +6,6 @@ Every verdict and number comes from compliance.engine; these views choose what t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from common.paging import paginate
 from common.panels import Panel
-from compliance.engine import Evaluation, ModelResult, Violation, evaluate, evaluate_model
+from compliance.engine import ModelResult, Violation, evaluate, evaluate_model
 from compliance.filters import ComplianceFilterSet
 from compliance.forms import ComplianceListingForm
 from compliance.rules import RULESET, Rule, Severity
@@ -34,32 +33,6 @@ class Listed:
     violations: tuple[Violation, ...]
 
 
-class FailingThenPassing(Sequence[ModelResult]):
-    """Every evaluated model for the Paginator: the failures in the engine's order (already in memory),
-    then the passing models by name, of which only the page's slice is read from the database."""
-
-    def __init__(self, evaluation: Evaluation) -> None:
-        self._failures = evaluation.failures
-        self._evaluation = evaluation
-        self._length = evaluation.summary.failed + evaluation.summary.passed
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __getitem__(self, index: int | slice):
-        if not isinstance(index, slice):
-            position = index + self._length if index < 0 else index
-            if not 0 <= position < self._length:
-                raise IndexError(index)
-            return self[position:position + 1][0]
-        start, stop, _ = index.indices(self._length)
-        failing = len(self._failures)
-        page = self._failures[start:stop]
-        if stop > failing:
-            page += list(self._evaluation.passing(start=max(start - failing, 0), stop=stop - failing))
-        return page
-
-
 def _rules_by_severity() -> list[Rule]:
     return sorted(RULESET.rules, key=lambda rule: Severity.ORDER.index(rule.severity))
 
@@ -67,15 +40,6 @@ def _rules_by_severity() -> list[Rule]:
 def _most_severe_first(violations: tuple[Violation, ...]) -> tuple[Violation, ...]:
     # The engine lists a model's violations in ruleset order; people read the worst first.
     return tuple(sorted(violations, key=lambda violation: Severity.ORDER.index(violation.rule.severity)))
-
-
-def _listing(evaluation: Evaluation, *, show_all: bool, rule_id: str) -> Sequence[ModelResult]:
-    """What the page lists: the models breaking one rule, every evaluated model, or the failures."""
-    if rule_id:
-        return [result for result in evaluation.failures if rule_id in result.rule_ids]
-    if show_all:
-        return FailingThenPassing(evaluation)
-    return evaluation.failures
 
 
 def compliance(request: HttpRequest) -> HttpResponse:
@@ -93,7 +57,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
     # The engine orders the failures itself; the filter set's sort would only cost the database.
     evaluation = evaluate(today=today, queryset=filterset.qs.order_by())
-    results = _listing(evaluation, show_all=show_all, rule_id=rule_id)
+    results = evaluation.listing(show_all=show_all, rule_id=rule_id)
     paged = paginate(request, results, PAGE_SIZE)
     # The page's messages in one query, not every failing model's.
     evaluation.load_messages(paged.items)

@@ -22,9 +22,11 @@ import orjson
 from django.conf import settings
 from django.db.models import QuerySet
 
+from common.db import read_snapshot
 from compliance.engine import evaluate
 from compliance.rules import RULESET, Severity
 from inventory.models import AIModel, Environment
+from reports.evidence import Scope, read_evidence
 from reports.portfolio import HIGH_RISK_TIERS, Portfolio, build_portfolio, share
 from reviews.services import chain_head
 
@@ -110,6 +112,9 @@ class Report:
     tables: list[Table]
     # The JSON body (kind-specific; see docs/reports.md), without the metadata.
     body: dict[str, Any] = field(default_factory=dict)
+    # Each model's row, applicable rules, failures and latest review record, for the formats that
+    # cite evidence (OSCAL); read only when asked for (build_report(evidence=True)).
+    evidence: Scope | None = None
 
     @cached_property
     def data_sha256(self) -> str:
@@ -174,21 +179,31 @@ def _metadata(kind: str, *, filters: dict[str, str], today: dt.date, now: dt.dat
     )
 
 
-def build_report(kind: str, *, filters: dict[str, str], today: dt.date, now: dt.datetime, generated_by: str) -> Report:
-    """Build one report of the filtered inventory as of ``today``. Raises BadReportRequest for a
-    bad kind or filter (the caller names it to the user)."""
+def build_report(kind: str, *, filters: dict[str, str], today: dt.date, now: dt.datetime, generated_by: str,
+                 evidence: bool = False) -> Report:
+    """Build one report of the filtered inventory as of ``today``, and with ``evidence`` the
+    evidence its OSCAL document cites. Raises BadReportRequest for a bad kind or filter (the
+    caller names it to the user)."""
     if kind not in KINDS:
         raise BadReportRequest(f"Unknown report {kind!r}: choose compliance, inventory or risk.")
     filters = clean_filters(filters)
     return build_report_of(kind, filtered_models(filters, today=today), filters=filters, today=today, now=now,
-                           generated_by=generated_by)
+                           generated_by=generated_by, evidence=evidence)
 
 
 def build_report_of(kind: str, models: QuerySet[AIModel], *, filters: dict[str, str], today: dt.date,
-                    now: dt.datetime, generated_by: str) -> Report:
-    """Build one report of ``models``, which ``filters`` (recorded in the metadata) selected."""
+                    now: dt.datetime, generated_by: str, evidence: bool = False) -> Report:
+    """Build one report of ``models``, which ``filters`` (recorded in the metadata) selected.
+
+    Everything is read in one snapshot of the database (common.db.read_snapshot), so the
+    figures, tables, digest, chain head and evidence agree even while others edit the inventory;
+    the renderers then only lay the data out."""
     builder = {"compliance": _compliance, "inventory": _inventory, "risk": _risk}[kind]
-    return builder(models, filters=filters, today=today, now=now, generated_by=generated_by)
+    with read_snapshot():
+        report = builder(models, filters=filters, today=today, now=now, generated_by=generated_by)
+        if evidence:
+            report.evidence = read_evidence(models, today=today)
+    return report
 
 
 # -- compliance -------------------------------------------------------------------------------

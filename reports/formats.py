@@ -84,6 +84,9 @@ def render_pdf(report: Report, progress: Callable[[int, str], None] | None = Non
     return pdf(report, progress=progress)
 
 
+# Formats that cite each model's evidence: build their report with build_report(evidence=True).
+EVIDENCE_FORMATS = frozenset({"oscal"})
+
 RENDERERS: dict[str, Callable[[Report], bytes]] = {
     "csv": render_csv,
     "json": render_json,

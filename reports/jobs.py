@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports.data import build_report, clean_filters
-from reports.formats import InvalidOutput, file_name, render, render_pdf
+from reports.formats import EVIDENCE_FORMATS, InvalidOutput, file_name, render, render_pdf
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ def run_job(job_id: str) -> ReportJob | None:
     job = ReportJob.objects.get(pk=job_id)
     try:
         report = build_report(
-            job.kind, filters=job.filters, today=job.as_of, now=job.requested_at, generated_by=job.requested_by_name
+            job.kind, filters=job.filters, today=job.as_of, now=job.requested_at, generated_by=job.requested_by_name,
+            evidence=job.format in EVIDENCE_FORMATS,
         )
         _progress(job, 5, "Report data built")
         content = _render(job, report)

@@ -69,7 +69,7 @@ def handle_report(args: argparse.Namespace) -> int:
 
     from inventory import permissions
     from reports.data import BadReportRequest, build_report
-    from reports.formats import render
+    from reports.formats import EVIDENCE_FORMATS, render
 
     filters = report_filters(args)
     if args.format == "terminal" and args.output:
@@ -81,7 +81,8 @@ def handle_report(args: argparse.Namespace) -> int:
     who.require(permissions.can_view, "view the inventory")
     try:
         report = build_report(
-            args.kind, filters=filters, today=timezone.localdate(), now=timezone.now(), generated_by=who.actor.name
+            args.kind, filters=filters, today=timezone.localdate(), now=timezone.now(), generated_by=who.actor.name,
+            evidence=args.format in EVIDENCE_FORMATS,
         )
     except BadReportRequest as exc:
         usage_error(args, str(exc))

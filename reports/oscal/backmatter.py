@@ -10,9 +10,9 @@ from typing import Any
 
 from compliance.rules import RULESET, Rule
 from reports.data import Report
+from reports.evidence import ReviewRow
 from reports.oscal.ids import OSCAL_VERSION, prop, props, review_uuid, single_line, stable_uuid, token
 from reports.oscal.parts import OUTCOMES, RULESET_UUID, objective_id, platform, reviewed_controls
-from reports.oscal.scope import ReviewRow
 
 
 def review_resource(review: ReviewRow) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from compliance.rules import RULESET
 from reports.data import Report
+from reports.evidence import Scope
 from reports.oscal import backmatter, parts
 from reports.oscal.ids import (
     OSCAL_VERSION,
@@ -29,7 +30,6 @@ from reports.oscal.ids import (
     single_line,
     stable_uuid,
 )
-from reports.oscal.scope import Scope
 
 RESULT_TITLES = {
     "compliance": "Compliance of the models in the compliance report",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.rules import IN_HOUSE_VENDORS, RULESET, Rule
+from compliance.rules import RULESET, Rule
 from inventory.models import Environment, Status
+from reports.evidence import ModelRow, ReviewRow
 from reports.oscal.ids import NS, day_end, prop, props, review_uuid, reviewer_uuid, stable_uuid
-from reports.oscal.scope import ModelRow, ReviewRow
 from reviews.models import Outcome
 
 PLATFORM_UUID = stable_uuid("assessment-platform", "mltrack")
@@ -42,11 +42,6 @@ def objective_id(rule: Rule) -> str:
 
 # -- models -----------------------------------------------------------------------------------
 
-def _is_vendor_service(model: ModelRow) -> bool:
-    """Called at a vendor's endpoint (a hosted service) rather than run in-house."""
-    return bool(model.api_endpoint) and model.vendor.strip().lower() not in IN_HOUSE_VENDORS
-
-
 class Subject:
     """A model's UUIDs and evidence, worked out once for all of its checks."""
 
@@ -67,7 +62,7 @@ def component(subject: Subject) -> dict[str, Any]:
     since = f" since {model.status_changed_on.isoformat()}" if model.status_changed_on else ""
     result: dict[str, Any] = {
         "uuid": subject.component_uuid,
-        "type": "service" if _is_vendor_service(model) else "software",
+        "type": "service" if model.external_service else "software",
         "title": model.model_name,
         "description": model.use_case.strip() or "No use case recorded.",
         "props": props(

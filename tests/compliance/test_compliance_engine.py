@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.engine import evaluate, evaluate_model
-from compliance.rules import RULESET, Ruleset
+from compliance.rules import RULESET, Ruleset, UnknownRule
 from inventory import services as inventory_services
 from inventory.models import AIModel, Status
 from tests.conftest import TODAY
@@ -430,3 +430,31 @@ def test_passing_models_can_be_read_a_slice_at_a_time():
 
     assert [r.model_name for r in evaluation.passing(start=1, stop=3)] == ["b", "c"]
     assert [r.model_name for r in evaluation.passing(start=3)] == ["d"]
+
+
+def test_a_listing_pages_the_failures_first_then_the_passing_models_by_name():
+    for name in ("d", "a", "c"):
+        fresh_model(model_name=name)
+    for name in ("z-overdue", "y-overdue"):
+        make_model(model_name=name, deployment_date=TODAY - dt.timedelta(days=730))
+    evaluation = evaluate(today=TODAY)
+
+    everything = evaluation.listing(show_all=True)
+    failures = evaluation.listing()
+    never_reviewed = evaluation.listing(rule_id="never-reviewed")
+
+    assert len(everything) == 5
+    assert [r.model_name for r in everything[1:4]] == ["z-overdue", "a", "c"]
+    assert [r.model_name for r in everything[:]] == ["y-overdue", "z-overdue", "a", "c", "d"]
+    assert everything[-1].model_name == "d"
+    with pytest.raises(IndexError):
+        everything[5]
+    assert [r.model_name for r in failures] == ["y-overdue", "z-overdue"]
+    assert [r.model_name for r in never_reviewed] == ["y-overdue", "z-overdue"]
+
+
+def test_a_listing_of_an_unknown_rule_names_the_rules_there_are():
+    evaluation = evaluate(today=TODAY)
+
+    with pytest.raises(UnknownRule, match="no rule 'no-such-rule'; the rules are .*review-overdue"):
+        evaluation.listing(rule_id="no-such-rule")

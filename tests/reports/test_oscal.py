@@ -56,7 +56,7 @@ def inventory(db):
 
 
 def report_of(kind: str = "compliance", *, now: dt.datetime = NOW, **filters: str):
-    return build_report(kind, filters=filters, today=TODAY, now=now, generated_by="bob")
+    return build_report(kind, filters=filters, today=TODAY, now=now, generated_by="bob", evidence=True)
 
 
 def exported(kind: str = "compliance", **filters: str) -> dict:
@@ -431,19 +431,32 @@ def _add_models(start: int, stop: int) -> None:
             record_review(model, reviewer=f"Reviewer {index % 5}", outcome=("passed", "failed")[index % 2])
 
 
-def _export_queries() -> int:
-    report = report_of("risk")
-    with CaptureQueriesContext(connection) as queries:
+def _evidence_queries() -> int:
+    """Queries the evidence adds to a risk report, and that rendering it reads nothing."""
+    with CaptureQueriesContext(connection) as without:
+        report_without = build_report("risk", filters={}, today=TODAY, now=NOW, generated_by="bob")
+    with CaptureQueriesContext(connection) as with_evidence:
+        report = report_of("risk")
+    with CaptureQueriesContext(connection) as rendering:
         render_oscal(report)
-    return len(queries)
+    assert report_without.evidence is None
+    assert len(rendering) == 0, "the renderer is a pure function of the report"
+    return len(with_evidence) - len(without)
 
 
 def test_it_reads_as_many_queries_for_30_models_as_for_3(db):
     _add_models(0, 3)
-    few = _export_queries()
+    few = _evidence_queries()
     _add_models(3, 30)
-    many = _export_queries()
+    many = _evidence_queries()
 
     # The engine's count, its failing rows and their facts; the models with a mask of the rules
     # that apply to each; their latest review records.
     assert few == many == 5
+
+
+def test_it_refuses_a_report_built_without_its_evidence(db):
+    report = build_report("compliance", filters={}, today=TODAY, now=NOW, generated_by="bob")
+
+    with pytest.raises(ValueError, match="evidence=True"):
+        render_oscal(report)

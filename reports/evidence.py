@@ -1,6 +1,8 @@
-"""What an OSCAL export says about a report's models, read in a fixed number of queries.
+"""The evidence behind a report's findings: each model's row, which rules apply to it, which it
+breaks and why, and its latest review record. OSCAL documents are written from it (and exam
+packages will be); it is read with the rest of the report, in the same snapshot (reports.data).
 
-Whatever the number of models: the compliance engine's evaluation (three queries: how many are
+A fixed number of queries whatever the number of models: the compliance engine's evaluation (three queries: how many are
 evaluated, the failing ones with their rules, and the facts their messages need), one query for
 the models with a bit mask of the rules that apply to each, and one for their review records.
 """
@@ -12,11 +14,10 @@ import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.expressions import ExpressionWrapper
+from django.db.models import BooleanField, Case, OuterRef, QuerySet, Subquery, Value, When
 
-from compliance.engine import Summary, evaluate
-from compliance.rules import EVALUATED, RULESET, Rule
+from compliance.engine import Summary, evaluate, rule_mask
+from compliance.rules import EVALUATED, EXTERNAL_VENDOR_SERVICE, RULESET, Rule
 from inventory.models import AIModel
 from reviews.models import ModelReview
 
@@ -43,6 +44,8 @@ class ModelRow(NamedTuple):
     next_review_date: dt.date
     state_hash: str
     status_changed_on: dt.date | None
+    # Called at an outside vendor's endpoint (compliance.rules.EXTERNAL_VENDOR_SERVICE).
+    external_service: bool
     # Bit i is set when rule i of the ruleset applies to the model (0 for a retired model).
     applicable: int
 
@@ -60,7 +63,7 @@ class ReviewRow(NamedTuple):
     chain_hash: str
 
 
-MODEL_COLUMNS = tuple(name for name in ModelRow._fields if name not in {"pk", "applicable"})
+MODEL_COLUMNS = tuple(name for name in ModelRow._fields if name not in {"pk", "external_service", "applicable"})
 REVIEW_COLUMNS = ReviewRow._fields
 # A model's latest review: by review date, and on the same date the one recorded last (the
 # order of AIModel.latest_review_*; served by the review_model_idx index).
@@ -87,20 +90,13 @@ class Scope:
         ]
 
 
-def _applicability_mask() -> ExpressionWrapper:
+def _applicability_mask():
     """One integer per model: bit i is set when rule i applies to it (the engine's population and
     the rule's own scope), so that not-applicable pairs get no observation and no finding."""
-    bits = [
-        Case(When(EVALUATED & rule.scope, then=Value(1 << i)), default=Value(0))
-        for i, rule in enumerate(RULESET.rules)
-    ]
-    total = bits[0]
-    for bit in bits[1:]:
-        total = total + bit
-    return ExpressionWrapper(total, output_field=IntegerField())
+    return rule_mask(lambda rule: EVALUATED & rule.scope)
 
 
-def read_scope(models: QuerySet[AIModel], *, today: dt.date) -> Scope:
+def read_evidence(models: QuerySet[AIModel], *, today: dt.date) -> Scope:
     """Read the models of ``models`` (in its order), their compliance as of ``today`` and each
     one's latest review record."""
     evaluation = evaluate(today=today, queryset=models.order_by())
@@ -109,7 +105,11 @@ def read_scope(models: QuerySet[AIModel], *, today: dt.date) -> Scope:
         result.model_id: {violation.rule.id: violation.message for violation in result.violations}
         for result in evaluation.failures
     }
-    rows = models.annotate(applicable=_applicability_mask()).values_list("pk", *MODEL_COLUMNS, "applicable")
+    rows = models.annotate(
+        external_service=Case(When(EXTERNAL_VENDOR_SERVICE, then=Value(True)), default=Value(False),
+                              output_field=BooleanField()),
+        applicable=_applicability_mask(),
+    ).values_list("pk", *MODEL_COLUMNS, "external_service", "applicable")
     model_rows = [ModelRow(*row) for row in rows.iterator(chunk_size=CHUNK)]
     reviews = _latest_reviews(models)
     latest = {review.model_id: review for review in reviews}
