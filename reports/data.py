@@ -217,7 +217,7 @@ COMPLIANCE_COLUMNS = (
 
 
 def _compliance(models: QuerySet[AIModel], *, filters, today, now, generated_by) -> Report:
-    evaluation = evaluate(today=today, queryset=models.order_by())
+    evaluation = evaluate(today=today, queryset=models.order_by(), every_result=True)
     summary = evaluation.summary
     results = evaluation.as_dict()["models"]
     rows: list[tuple[Cell, ...]] = []

@@ -2,9 +2,9 @@
 breaks and why, and its latest review record. OSCAL documents are written from it (and exam
 packages will be); it is read with the rest of the report, in the same snapshot (reports.data).
 
-A fixed number of queries whatever the number of models: the compliance engine's evaluation (three queries: how many are
-evaluated, the failing ones with their rules, and the facts their messages need), one query for
-the models with a bit mask of the rules that apply to each, and one for their review records.
+Three queries whatever the number of models: the compliance engine's evaluation (one read of
+every evaluated model with its violation mask and the facts its messages need), the models with a
+bit mask of the rules that apply to each, and their latest review records.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _applicability_mask():
 def read_evidence(models: QuerySet[AIModel], *, today: dt.date) -> Scope:
     """Read the models of ``models`` (in its order), their compliance as of ``today`` and each
     one's latest review record."""
-    evaluation = evaluate(today=today, queryset=models.order_by())
+    evaluation = evaluate(today=today, queryset=models.order_by(), every_result=True)
     # The first message read loads the facts of every failing model, in one query.
     failures = {
         result.model_id: {violation.rule.id: violation.message for violation in result.violations}

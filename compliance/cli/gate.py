@@ -200,7 +200,7 @@ def _evaluate(selection: Selection, today: dt.date) -> tuple[Evaluation, ModelRe
 
     if selection.name is None:
         queryset = AIModel.objects.filter(risk_tier=selection.tier) if selection.tier else None
-        return evaluate(today=today, queryset=queryset), None
+        return evaluate(today=today, queryset=queryset, every_result=True), None
     model = _find(selection.name)
     evaluation = evaluate(today=today, queryset=AIModel.objects.filter(pk=model.pk))
     retired = None
