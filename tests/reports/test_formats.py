@@ -10,9 +10,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import orjson
 import pytest
 
 from compliance.engine import evaluate
+from reports import data
 from reports.data import build_report
 from reports.formats import neutralise, render_csv, render_json
 from tests.factories import make_model, record_review
@@ -165,3 +167,16 @@ def test_building_a_report_does_not_query_per_model(db, today):
             counts[(kind, size)] = len(queries)
     for kind in ("compliance", "inventory", "risk"):
         assert counts[(kind, 3)] == counts[(kind, 30)], counts
+
+
+@pytest.mark.parametrize("document", [
+    {"rate": 50.0, "share": [12.5, 100.0], "count": 3},
+    {"big": 1e16, "small": 5e-7, "negative_zero": -0.0, "fraction": 2.5e-3},
+    {"note": "version 1.0, then 2.0]", "rate": 63.1},
+    {"nested": [{"a": 1.0}, {"b": "x"}], "text": "1e+16,"},
+    {"plain": "no numbers at all", "ints": [1, 2, 3]},
+])
+def test_the_digests_bytes_write_whole_floats_as_integers_whichever_path_they_take(document):
+    exact = orjson.dumps(data._whole_floats_as_ints(document), option=orjson.OPT_SORT_KEYS)
+
+    assert data.canonical_bytes(document) == exact
