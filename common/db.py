@@ -13,8 +13,8 @@ inside it see the database as it was at the first one, without blocking writers:
   begun by hand because the connection's transactions start IMMEDIATE (the write lock), which a
   read must not take for the seconds an export lasts.
 
-Inside a transaction already open (a caller's own, or a test's), that transaction's view holds
-and nothing is changed.
+Inside a transaction already open (a caller's own, a test's, or an enclosing snapshot: an exam
+package reads several reports in one), that transaction's view holds and nothing is changed.
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+# Set on a SQLite connection while it holds a snapshot's read transaction.
+_OPEN = "mltrack_read_snapshot_open"
+
 
 @contextmanager
 def read_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Run the block's queries against one snapshot of the database; writes inside it fail."""
     connection = connections[using]
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or getattr(connection, _OPEN, False):
         yield
         return
     if connection.vendor == "sqlite":
@@ -49,9 +52,12 @@ def _sqlite_read_transaction(connection) -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("BEGIN DEFERRED")
         cursor.execute("PRAGMA query_only = ON")
+    # Django does not see a transaction begun by hand: mark it, so a snapshot within holds to it.
+    setattr(connection, _OPEN, True)
     try:
         yield
     finally:
+        setattr(connection, _OPEN, False)
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA query_only = OFF")
             # Nothing was written: ending the read is all a rollback does here.

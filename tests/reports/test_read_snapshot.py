@@ -109,3 +109,15 @@ def test_nothing_can_be_written_inside_a_snapshot(inventory):
     # The connection is usable again afterwards.
     make_model(model_name="after-the-snapshot", today=TODAY)
     assert AIModel.objects.count() == 4
+
+
+def test_a_snapshot_within_a_snapshot_holds_to_the_outer_one(inventory):
+    with read_snapshot():
+        before = AIModel.objects.count()
+        with read_snapshot():
+            _commit_elsewhere(lambda: make_model(model_name="committed-meanwhile", today=TODAY))
+            inner = AIModel.objects.count()
+        after_inner = AIModel.objects.count()
+
+    assert (before, inner, after_inner) == (3, 3, 3)
+    assert AIModel.objects.count() == 4
