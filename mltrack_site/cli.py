@@ -16,6 +16,7 @@ from common.cli import EXIT_USAGE, CLIError, installed_version, report_error
 from common.cli.errors import CONFIGURATION, DATABASE, PERMISSION_DENIED
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
+from packages import cli as packages_cli
 from reports import cli as reports_cli
 from reviews import cli as reviews_cli
 
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     reviews_cli.register(subparsers)
     compliance_cli.register(subparsers)
     reports_cli.register(subparsers)
+    packages_cli.register(subparsers)
     return parser
 
 

@@ -164,14 +164,19 @@ def _has_shape(value: str, shape: str) -> bool:
     return True
 
 
-def check_document(document: dict[str, Any]) -> list[str]:
-    """Every problem found (at most MAX_ERRORS), or [] for a document that passes."""
-    errors = _walk(document, paths=False)
-    return _walk(document, paths=True) if errors else []
+def check_document(document: dict[str, Any], *, defined_elsewhere: dict[str, set[str]] | None = None) -> list[str]:
+    """Every problem found (at most MAX_ERRORS), or [] for a document that passes.
+
+    ``defined_elsewhere``: what the document may refer to without defining it, by kind (a POA&M's
+    findings target the control objectives its assessment plan defines)."""
+    errors = _walk(document, paths=False, defined_elsewhere=defined_elsewhere or {})
+    return _walk(document, paths=True, defined_elsewhere=defined_elsewhere or {}) if errors else []
 
 
-def _walk(document: dict[str, Any], *, paths: bool) -> list[str]:
+def _walk(document: dict[str, Any], *, paths: bool, defined_elsewhere: dict[str, set[str]]) -> list[str]:
     walk = Walk(paths=paths)
+    for kind, values in defined_elsewhere.items():
+        walk.defined[kind] |= values
     walk.object(document, "$", "")
     for value, count in walk.uuids.items():
         if count > 1:

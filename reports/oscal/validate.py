@@ -205,3 +205,19 @@ def validate_document(document: dict[str, Any], text: str) -> None:
         errors = _run_beside(lambda: _own_checks(document, plan), package)
     if errors:
         raise OscalInvalid(errors)
+
+
+# The OSCAL documents an exam package carries beside the assessment results, by their root key.
+STANDALONE_MODELS = {"assessment-plan": "AssessmentPlan", "plan-of-action-and-milestones": "POAM"}
+
+
+def validate_standalone(document: dict[str, Any], text: str, *, defined_elsewhere: dict[str, set[str]] | None = None) -> None:
+    """Raise OscalInvalid unless ``text`` (the JSON of ``document``) is a valid OSCAL 1.1.2
+    assessment plan or POA&M whose references resolve (within it, or to ``defined_elsewhere``)."""
+    (root,) = document
+    with _lock:
+        oscal = _validator()
+        errors = _package_errors(getattr(oscal, STANDALONE_MODELS[root]), text, "$")
+    errors = check_document(document, defined_elsewhere=defined_elsewhere) + errors
+    if errors:
+        raise OscalInvalid(errors)

@@ -99,7 +99,12 @@ def render_pdf(report: Report, *, progress: Progress | None = None, paper: str =
             progress(percent, stage)
 
     tell(10, "Building the document")
-    html = render_html(report, paper=paper)
+    return html_to_pdf(render_html(report, paper=paper), tell)
+
+
+def html_to_pdf(html: str, tell: Progress) -> bytes:
+    """Lay out ``html`` (a document of the app's templates, styled by its static files) as a PDF,
+    fetching nothing but the app's static files. ``tell(percent, stage)`` hears of 40, 90 and 100."""
     tell(40, "Laying out the pages")
     root = static_root()
     fetcher = StaticFilesFetcher(root)

@@ -21,6 +21,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILES = {
     "assessment-results": "oscal_assessment-results_schema_v1.1.2.json",
     "assessment-plan": "oscal_assessment-plan_schema_v1.1.2.json",
+    "plan-of-action-and-milestones": "oscal_poam_schema_v1.1.2.json",
 }
 
 
