@@ -105,7 +105,7 @@ def read_package_data(framework: Framework, scope: Scope, *, today: dt.date, now
         inventory = build_report_of("inventory", models, **common)
         head = chain_head()
         records = _segment(models, head[0], whole=scope.kind == "all")
-        start = records[0]["sequence"] if records else head[0] + 1
+        start = int(records[0]["sequence"]) if records else head[0] + 1
         checkpoints = [c.as_dict() for c in stored_checkpoints() if start <= c.sequence <= head[0]]
         policies = list(ReviewPolicy.objects.order_by("version").values(
             "version", "effective_date", "critical_days", "high_days", "medium_days", "low_days",

@@ -221,3 +221,15 @@ def test_package_json_and_the_manifest_are_plain_json():
 
     for name in ("manifest.json", "package.json", "reviews/records.json", "reviews/checkpoints.json"):
         assert isinstance(json.loads(files[name]), dict)
+
+
+def test_checkpoints_within_the_segment_travel_with_it_and_are_checked(tmp_path, public_key):
+    from reviews.verify import verify_chain
+
+    assert verify_chain(now=NOW, checkpoint_by=Actor(name="tests", trusted=True)).ok
+    built = build()
+    checkpoints = document(members(built.content), "reviews/checkpoints.json")["checkpoints"]
+
+    assert [(c["sequence"], c["chain_hash"]) for c in checkpoints] == [(3, built.manifest["chain"]["head_hash"])]
+    assert built.manifest["counts"]["checkpoints"] == 1
+    assert verify(built.content, tmp_path, public_key).ok
