@@ -270,7 +270,8 @@ class AIModel(models.Model):
     """An AI/ML model in the inventory. Field names follow the original mltrack tool."""
 
     model_name = models.CharField(
-        "model name", max_length=200, help_text="Unique identifier, e.g. fraud-detection-v2 (case-insensitive)."
+        "model name", max_length=200,
+        help_text="Unique identifier, e.g. fraud-detection-v2 (compared in any case, width or look-alike letters).",
     )
     # What uniqueness and look-ups compare (common.text.name_key), kept current by save().
     name_key = models.CharField(max_length=NAME_KEY_MAX_LENGTH, editable=False, default="")
