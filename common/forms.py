@@ -1,4 +1,4 @@
-"""Form helpers shared by every app's console pages."""
+"""Form helpers shared by every app's console pages: service errors on a form, and strict dates."""
 
 from __future__ import annotations
 
@@ -20,3 +20,15 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             for error in errors:
                 for message in error.messages:
                     form.add_error(None, f"{label}: {message}" if label else message)
+
+
+class ISODateField(forms.DateField):
+    """A date typed as YYYY-MM-DD only, within common.dates' range, with a message that names the
+    field (the same rules and words as the services and the CLI)."""
+
+    def to_python(self, value):
+        from common.dates import parse_date
+
+        if value in self.empty_values:
+            return None
+        return parse_date(value, label=str(self.label or "Date"))

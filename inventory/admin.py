@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.forms import ISODateField, add_service_errors
 from inventory import permissions, scheduling, services
 from inventory.forms import ServiceValidatedForm
-from inventory.models import AIModel, ReviewPolicy
+from inventory.models import AIModel, ReviewPolicy, RiskTier
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -37,6 +38,7 @@ class AIModelAdminForm(ServiceValidatedForm):
     class Meta:
         model = AIModel
         fields = [*services.EDITABLE_FIELDS, "status"]
+        field_classes = {"deployment_date": ISODateField}
 
 
 @admin.register(AIModel)
@@ -124,9 +126,27 @@ class AIModelAdmin(SimpleHistoryAdmin):
 
 
 class ReviewPolicyAdminForm(forms.ModelForm):
+    """The publish form; its checks are the service's (scheduling.prepare_review_policy)."""
+
+    actor: services.Actor | None = None
+
     class Meta:
         model = ReviewPolicy
         fields = ["effective_date", "critical_days", "high_days", "medium_days", "low_days", "approval_reference"]
+        field_classes = {"effective_date": ISODateField}
+
+    def _post_clean(self) -> None:
+        data = self.cleaned_data
+        try:
+            scheduling.prepare_review_policy(
+                cycles={tier: data.get(f"{tier}_days") for tier in RiskTier.values},
+                effective_date=data.get("effective_date"),
+                approval_reference=data.get("approval_reference", ""),
+                actor=self.actor,
+            )
+        except ValidationError as exc:
+            already = set(self.errors)
+            add_service_errors(self, ValidationError({f: e for f, e in exc.error_dict.items() if f not in already}))
 
 
 @admin.register(ReviewPolicy)
@@ -136,6 +156,11 @@ class ReviewPolicyAdmin(admin.ModelAdmin):
     form = ReviewPolicyAdminForm
     list_display = ["version", "effective_date", "critical_days", "high_days", "medium_days", "low_days", "created_by"]
     readonly_fields = ["version", "created_by", "created_at"]
+
+    def get_form(self, request: HttpRequest, obj: ReviewPolicy | None = None, **kwargs):
+        # The service's checks depend on who is acting: the form class carries the acting user.
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": services.Actor.for_user(request.user)})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(permissions.MANAGE_POLICY)

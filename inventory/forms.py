@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from common.actors import Actor
-from common.forms import add_service_errors
+from common.forms import ISODateField, add_service_errors
 from inventory import permissions, services
 from inventory.models import AIModel, Status
 from inventory.services import EDITABLE_FIELDS
@@ -47,6 +47,7 @@ class AIModelForm(ServiceValidatedForm):
     class Meta:
         model = AIModel
         fields = list(EDITABLE_FIELDS)
+        field_classes = {"deployment_date": ISODateField}
         widgets = {
             "deployment_date": forms.DateInput(attrs={"type": "date"}),
             "use_case": forms.Textarea(attrs={"rows": 3}),

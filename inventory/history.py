@@ -36,10 +36,11 @@ def copy_actor_to_history(sender, instance, history_instance, **kwargs) -> None:
 
 
 # Bookkeeping and derived columns that are not part of what a user changed: the state hash
-# follows the definition fields, the status date follows the status, and the latest review's
-# date and hash are in the audit trail (its outcome is shown).
+# follows the definition fields, the name key the name, the status date follows the status, and
+# the first and latest reviews' dates and hash are in the audit trail (the latest outcome is shown).
 IGNORED_FIELDS = frozenset(
-    {"id", "created_at", "updated_at", "state_hash", "status_changed_on", "latest_outcome_on", "latest_outcome_state_hash"}
+    {"id", "created_at", "updated_at", "state_hash", "name_key", "status_changed_on", "latest_outcome_on",
+     "latest_outcome_state_hash", "earliest_outcome_on"}
 )
 
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}

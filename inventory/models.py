@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.text import is_clean_line, name_key
 from inventory.history import HistoricalActor
 
 
@@ -59,8 +58,13 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 BAD_URL_MESSAGE = "Enter a full http:// or https:// URL, for example https://api.example.com/v1/score."
-DUPLICATE_NAME_CODE = "duplicate_model_name"
-DUPLICATE_NAME_MESSAGE = "A model with this name already exists (names are compared without regard to case)."
+DUPLICATE_NAME_MESSAGE = (
+    'A model named "{existing}" already exists. Names that differ only in case, letter width, invisible '
+    "characters or look-alike Cyrillic and Greek letters are the same name."
+)
+# name_key's length limit: NFKC can lengthen a name (one ligature becomes several letters), and
+# PostgreSQL indexes at most about 2,700 bytes a row.
+NAME_KEY_MAX_LENGTH = 600
 
 # The fields that define a model (what a reviewer reviewed). Review state hashes are computed
 # over exactly these, in this order; see docs/audit-trail.md.
@@ -224,9 +228,15 @@ def overdue_between(*, today: dt.date, min_days: int = 1, max_days: int | None =
 
 
 class AIModelQuerySet(models.QuerySet["AIModel"]):
-    def by_name(self, name: str) -> AIModelQuerySet:
-        """Case-insensitive exact name match (names are unique without regard to case)."""
-        return self.annotate(name_lower=Lower("model_name")).filter(name_lower=name.strip().lower())
+    def named(self, name: str) -> AIModelQuerySet:
+        """The model with this name as people read it: compared by ``common.text.name_key`` (case,
+        width, invisible characters and look-alike letters aside), on the unique name_key index.
+
+        A name no model can have (control characters, NUL) matches nothing, without a query that
+        PostgreSQL would refuse."""
+        if not is_clean_line(name):
+            return self.none()
+        return self.filter(name_key=name_key(name))
 
     def needing_review(self) -> AIModelQuerySet:
         """Models that are still on a review schedule (everything not decommissioned)."""
@@ -260,8 +270,11 @@ class AIModel(models.Model):
     """An AI/ML model in the inventory. Field names follow the original mltrack tool."""
 
     model_name = models.CharField(
-        "model name", max_length=200, help_text="Unique identifier, e.g. fraud-detection-v2 (case-insensitive)."
+        "model name", max_length=200,
+        help_text="Unique identifier, e.g. fraud-detection-v2 (compared in any case, width or look-alike letters).",
     )
+    # What uniqueness and look-ups compare (common.text.name_key), kept current by save().
+    name_key = models.CharField(max_length=NAME_KEY_MAX_LENGTH, editable=False, default="")
     vendor = models.CharField(max_length=100, help_text="Provider: Anthropic, OpenAI, AWS, In-house, ...")
     risk_tier = models.CharField(max_length=10, choices=RiskTier.choices)
     use_case = models.TextField(
@@ -325,6 +338,12 @@ class AIModel(models.Model):
     )
     latest_outcome = models.CharField(max_length=10, blank=True, default="", editable=False)
     latest_outcome_state_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The first review record's date (written by the reviews app; empty = never reviewed): the
+    # deployment date may not move after it.
+    earliest_outcome_on = models.DateField(
+        "earliest outcome on", null=True, blank=True, editable=False,
+        help_text="The date of the earliest review record, whatever its outcome.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -338,12 +357,8 @@ class AIModel(models.Model):
         verbose_name_plural = "AI models"
         ordering = ["model_name"]
         constraints = [
-            models.UniqueConstraint(
-                Lower("model_name"),
-                name="aimodel_name_unique_ci",
-                violation_error_code=DUPLICATE_NAME_CODE,
-                violation_error_message=DUPLICATE_NAME_MESSAGE,
-            ),
+            # Also the index of every look-up by name (named()).
+            models.UniqueConstraint(fields=["name_key"], name="aimodel_name_key_unique"),
             models.CheckConstraint(condition=~models.Q(model_name=""), name="aimodel_name_not_blank"),
             models.CheckConstraint(condition=models.Q(risk_tier__in=_choices_sql(RiskTier)), name="aimodel_risk_tier_valid"),
             models.CheckConstraint(condition=models.Q(status__in=_choices_sql(Status)), name="aimodel_status_valid"),
@@ -399,11 +414,13 @@ class AIModel(models.Model):
         return self.model_name
 
     def save(self, *args, **kwargs):
-        # A self-contained derived value: the hash of this row's own definition fields.
+        # Self-contained derived values: the hash of this row's own definition fields, and the
+        # name as uniqueness compares it.
         self.state_hash = self.compute_state_hash()
+        self.name_key = name_key(self.model_name)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "state_hash" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "state_hash"]
+        if update_fields is not None:
+            kwargs["update_fields"] = [*update_fields, *({"state_hash", "name_key"} - set(update_fields))]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -413,19 +430,6 @@ class AIModel(models.Model):
         from inventory.hashing import model_state_hash
 
         return model_state_hash(self.definition())
-
-    def validate_constraints(self, exclude=None) -> None:
-        # The case-insensitive name constraint is a functional index, so Django reports it as a
-        # form-wide error; attach it to the name field where the user typed the name.
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as exc:
-            errors = exc.update_error_dict({})
-            non_field = errors.pop("__all__", [])
-            for error in non_field:
-                target = "model_name" if error.code == DUPLICATE_NAME_CODE else "__all__"
-                errors.setdefault(target, []).append(error)
-            raise ValidationError(errors) from None
 
     def due_state(self, *, today: dt.date) -> DueState:
         return DueState.of(next_review_date=self.next_review_date, status=self.status, today=today)

@@ -11,12 +11,12 @@ import random
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.actors import Actor
 from common.authz import require
+from common.text import name_key
 from inventory import permissions
 from inventory.models import AIModel, DataClassification, Environment, ModelType, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import next_review_date
@@ -150,9 +150,9 @@ def build_models(*, count: int, seed: int, today: dt.date, policy: ReviewPolicy,
         slug, use_case = rng.choice(USE_CASES[tier])
         vendor, endpoint, types = VENDORS[rng.choices(vendor_indexes, weights=VENDOR_WEIGHTS)[0]]
         name = f"{slug}-{rng.choice(ALGORITHMS)}-{serial:06d}"
-        if name.lower() in taken:
+        if name_key(name) in taken:
             continue
-        taken.add(name.lower())
+        taken.add(name_key(name))
         deployed, last_review = _schedule_state(rng, policy.cycle_days(tier), today)
         environment = rng.choices(list(Environment), weights=[60, 20, 20])[0]
         status = rng.choices(list(Status), weights=[86, 9, 5])[0]
@@ -187,8 +187,9 @@ def build_models(*, count: int, seed: int, today: dt.date, policy: ReviewPolicy,
                 status_changed_on=status_changed_on,
             )
         )
-        # bulk_create skips save(), which keeps this hash current for single saves.
+        # bulk_create skips save(), which keeps these current for single saves.
         models[-1].state_hash = models[-1].compute_state_hash()
+        models[-1].name_key = name_key(name)
     return models
 
 
@@ -245,7 +246,7 @@ def generate(*, count: int, seed: int | None, actor: Actor, today: dt.date, clea
         seed = random.SystemRandom().randrange(2**31)
     cleared = clear(actor=actor) if clear_first else 0
     policy = ReviewPolicy.objects.in_force(on=today)
-    taken = set(AIModel.objects.annotate(lower=Lower("model_name")).values_list("lower", flat=True))
+    taken = set(AIModel.objects.values_list("name_key", flat=True))
     models = build_models(count=count, seed=seed, today=today, policy=policy, taken=taken)
     bulk_create_with_history(
         models,

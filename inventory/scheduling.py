@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common import dates, text
 from common.actors import Actor, stamp
 from common.authz import require
 from inventory import permissions
@@ -38,22 +41,51 @@ def schedule(model: AIModel, policy: ReviewPolicy) -> None:
     )
 
 
-@transaction.atomic
-def publish_review_policy(
-    *, cycles: Mapping[str, int], effective_date: dt.date, approval_reference: str, actor: Actor, today: dt.date
+def prepare_review_policy(
+    *, cycles: Mapping[str, Any], effective_date: Any, approval_reference: Any, actor: Actor
 ) -> ReviewPolicy:
-    """Publish a new policy version. If it is already in force, every schedule follows it now;
-    a future-dated version is applied by apply_review_policy on its effective date. Administrators only."""
+    """Build and check the next policy version without saving it: every problem at once, as a
+    ValidationError by field (the effective date YYYY-MM-DD within range, each cycle 1 to 3,660
+    days, the approval reference one line of printable text). Administrators only."""
     require(actor, permissions.can_manage_policy, "publish review policy versions")
+    errors: dict[str, list[str]] = {}
+    if isinstance(effective_date, (str, dt.date)) and effective_date != "":
+        try:
+            effective_date = dates.parse_date(effective_date, label="Effective date")
+        except ValidationError as exc:
+            errors["effective_date"], effective_date = exc.messages, None
+    try:
+        approval_reference = text.clean_line(str(approval_reference or ""), label="Approval reference")
+    except ValidationError as exc:
+        errors["approval_reference"], approval_reference = exc.messages, ""
     last = ReviewPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0
     policy = ReviewPolicy(
         version=last + 1,
-        effective_date=effective_date,
-        approval_reference=approval_reference.strip(),
+        effective_date=effective_date or None,
+        approval_reference=approval_reference,
         created_by=actor.name,
         **{f"{tier}_days": cycles.get(tier) for tier in RiskTier.values},
     )
-    policy.full_clean(exclude=["version", "created_by"])
+    try:
+        policy.full_clean(exclude=["version", "created_by", *errors])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    return policy
+
+
+@transaction.atomic
+def publish_review_policy(
+    *, cycles: Mapping[str, Any], effective_date: Any, approval_reference: Any, actor: Actor, today: dt.date
+) -> ReviewPolicy:
+    """Publish a new policy version (checked by prepare_review_policy). If it is already in force,
+    every schedule follows it now; a future-dated version is applied by apply_review_policy on its
+    effective date. Administrators only."""
+    policy = prepare_review_policy(
+        cycles=cycles, effective_date=effective_date, approval_reference=approval_reference, actor=actor
+    )
     policy.save()
     apply_review_policy(actor=actor, today=today)
     return policy
@@ -103,7 +135,7 @@ def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: s
     return len(models)
 
 
-REVIEW_FIELDS = ["latest_outcome_on", "latest_outcome", "latest_outcome_state_hash"]
+REVIEW_FIELDS = ["latest_outcome_on", "latest_outcome", "latest_outcome_state_hash", "earliest_outcome_on"]
 
 
 def note_review(
@@ -112,9 +144,12 @@ def note_review(
 ) -> None:
     """Apply a review just recorded to a model, in memory (the reviews app saves it).
 
-    The latest review (by date, of any outcome) is remembered for compliance checks; a review
-    that ``moves_schedule`` becomes the last review date, and the next review follows ``policy``.
+    The latest review (by date, of any outcome) is remembered for compliance checks, the earliest
+    so that the deployment date never moves after it; a review that ``moves_schedule`` becomes the
+    last review date, and the next review follows ``policy``.
     """
+    if model.earliest_outcome_on is None or review_date < model.earliest_outcome_on:
+        model.earliest_outcome_on = review_date
     if model.latest_outcome_on is None or review_date >= model.latest_outcome_on:
         model.latest_outcome_on = review_date
         model.latest_outcome = outcome

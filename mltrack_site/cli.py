@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 
 from common.cli import EXIT_USAGE, CLIError, installed_version, report_error
-from common.cli.errors import CONFIGURATION, DATABASE, PERMISSION_DENIED
+from common.cli.errors import CONFIGURATION, DATABASE, INVALID_VALUE, PERMISSION_DENIED
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
 from packages import cli as packages_cli
@@ -25,6 +26,13 @@ DATABASE_MESSAGE = (
     "The database could not answer: {error}. If it is new, create its tables with: python manage.py migrate"
 )
 CONFIGURATION_MESSAGE = "Configuration error: {error}"
+NOT_UTF8_MESSAGE = (
+    "The command line must be UTF-8 text: argument {position} ({shown}) has bytes that are not. "
+    "Check the terminal's or the script's encoding."
+)
+# Python hands undecodable command-line bytes over as lone surrogates, which no database, terminal
+# or log can take.
+UNDECODABLE = re.compile("[\ud800-\udfff]")
 
 
 class VersionAction(argparse.Action):
@@ -89,6 +97,21 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(str(exc), code=PERMISSION_DENIED) from None
 
 
+def _undecoded(match: re.Match[str]) -> str:
+    """The byte Python could not decode ("\\xff"), from the surrogate it stands for."""
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def check_arguments(argv: Sequence[str]) -> None:
+    """Refuse (a usage error) an argument that is not text: bytes the terminal's encoding could not
+    decode. Checked before parsing, as argparse would echo them in its own messages."""
+    for position, argument in enumerate(argv, start=1):
+        if UNDECODABLE.search(argument):
+            shown = UNDECODABLE.sub(_undecoded, argument)
+            raise CLIError(NOT_UTF8_MESSAGE.format(position=position, shown=shown), EXIT_USAGE, code=INVALID_VALUE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb and return the exit code (argparse's own exits become return values).
 
@@ -97,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args: argparse.Namespace | None = None
     try:
+        check_arguments(sys.argv[1:] if argv is None else argv)
         args = build_parser().parse_args(argv)
         return run(args)
     except SystemExit as exc:

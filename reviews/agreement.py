@@ -4,8 +4,8 @@ The chain proves the records were not altered; these checks prove the inventory 
 around them, by someone writing to the database directly:
 
 - every record's model still exists (a reviewed model deleted with foreign keys off);
-- each model's review state (last review, latest outcome with its date and state hash) is what its
-  records say;
+- each model's review state (last review, first record's date, latest outcome with its date and
+  state hash) is what its records say;
 - its next review date is what its last review (or deployment), risk tier and policy give;
 - its row is what its latest change-history entry says (every change through MLTrack writes one,
   so a row changed behind MLTrack's back no longer matches).
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 
 from inventory.models import AIModel, RiskTier
 from reviews.models import SATISFACTORY_OUTCOMES, ModelReview
@@ -58,13 +58,15 @@ def orphaned_records() -> list[ModelProblem]:
     ]
 
 
-def _trail_facts() -> tuple[dict[int, dt.date | None], dict[int, tuple]]:
-    """Per model: its latest satisfactory review date, and its latest record (date, outcome, state hash)."""
-    satisfactory = dict(
-        ModelReview.objects.order_by().values("model_id")
-        .annotate(last=Max("review_date", filter=Q(outcome__in=SATISFACTORY_OUTCOMES)))
-        .values_list("model_id", "last")
-    )
+def _trail_facts() -> tuple[dict[int, tuple[dt.date | None, dt.date]], dict[int, tuple]]:
+    """Per model: its latest satisfactory review date and its first record's date, and its latest
+    record (date, outcome, state hash)."""
+    satisfactory = {
+        model_id: (last, first)
+        for model_id, last, first in ModelReview.objects.order_by().values("model_id")
+        .annotate(last=Max("review_date", filter=Q(outcome__in=SATISFACTORY_OUTCOMES)), first=Min("review_date"))
+        .values_list("model_id", "last", "first")
+    }
     # The latest record of each model, as the inventory counts it (by review date, then sequence):
     # one lookup per model on the (model, -review_date, -sequence) index.
     latest_pk = ModelReview.objects.filter(model_id=OuterRef("pk")).order_by("-review_date", "-sequence").values("pk")[:1]
@@ -88,14 +90,18 @@ def disagreeing_models() -> list[ModelProblem]:
     satisfactory, latest = _trail_facts()
     problems = []
     rows = AIModel.objects.annotate(cycle=CYCLE).order_by("model_name", "pk").values_list(
-        "pk", "model_name", "last_review_date", "latest_outcome_on", "latest_outcome", "latest_outcome_state_hash",
-        "deployment_date", "next_review_date", "cycle",
+        "pk", "model_name", "last_review_date", "earliest_outcome_on", "latest_outcome_on", "latest_outcome",
+        "latest_outcome_state_hash", "deployment_date", "next_review_date", "cycle",
     )
-    for pk, name, last, latest_on, outcome, state, deployed, due, cycle in rows.iterator(chunk_size=CHUNK):
+    for pk, name, last, first, latest_on, outcome, state, deployed, due, cycle in rows.iterator(chunk_size=CHUNK):
         reasons = []
-        expected_last = satisfactory.get(pk)
+        expected_last, expected_first = satisfactory.get(pk, (None, None))
         if last != expected_last:
             reasons.append(f"its last review is recorded as {_text(last)}, but its trail says {_text(expected_last)}")
+        if first != expected_first:
+            reasons.append(
+                f"its first review record is recorded as {_text(first)}, but its trail says {_text(expected_first)}"
+            )
         expected = latest.get(pk, (None, "", ""))
         if (latest_on, outcome or "", state or "") != expected:
             reasons.append(

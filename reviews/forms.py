@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from common.forms import ISODateField
 from reviews.models import Outcome
 
 
 class ReviewForm(forms.Form):
     """Parses a review; reviews.services decides whether it may be recorded."""
 
-    review_date = forms.DateField(
+    review_date = ISODateField(
         label="Review date", widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The day the review took place: not in the future, not before deployment.",
     )

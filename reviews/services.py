@@ -11,8 +11,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.functions import Lower
 
+from common import dates, text
 from common.actors import Actor
 from common.authz import require
 from inventory import scheduling
@@ -28,6 +28,7 @@ FUTURE_REVIEW_MESSAGE = "A review cannot be dated in the future (today is {today
 BEFORE_DEPLOYMENT_MESSAGE = "A review cannot be dated before the model's deployment on {deployed}."
 DECOMMISSIONED_MESSAGE = "{name} is decommissioned: decommissioned models are no longer reviewed."
 BAD_OUTCOME_MESSAGE = "{value!r} is not an outcome. Allowed values: passed, warning, failed."
+MISSING_DATE_MESSAGE = "Give the date of the review as YYYY-MM-DD (or 'today')."
 BLANK_REVIEWER_MESSAGE = "Say who performed the review: an examiner needs a name."
 LONG_TEXT_MESSAGE = "At most {limit} characters (this has {length})."
 WRONG_CORRECTION_MESSAGE = "A correction must reference a review of the same model ({name})."
@@ -85,18 +86,16 @@ def _clean_input(
     """
     errors: dict[str, list[str]] = {}
     review_date = entry.review_date
-    if isinstance(review_date, str):
-        text = review_date.strip().lower()
-        if text == "today":
-            review_date = today
-        else:
-            try:
-                review_date = ModelReview._meta.get_field("review_date").to_python(text)
-            except ValidationError as exc:
-                errors["review_date"] = exc.messages
+    if isinstance(review_date, str) and review_date.strip().lower() == "today":
+        review_date = today
+    if isinstance(review_date, (str, dt.date)) and review_date != "":
+        try:
+            review_date = dates.parse_date(review_date, label="Review date")
+        except ValidationError as exc:
+            errors["review_date"] = exc.messages
     if not isinstance(review_date, dt.date) and "review_date" not in errors:
-        errors["review_date"] = ["Give the date of the review as YYYY-MM-DD (or 'today')."]
-    elif isinstance(review_date, dt.date):
+        errors["review_date"] = [MISSING_DATE_MESSAGE]
+    elif isinstance(review_date, dt.date) and "review_date" not in errors:
         if review_date > today:
             errors["review_date"] = [FUTURE_REVIEW_MESSAGE.format(today=today.isoformat())]
         elif review_date < model.deployment_date:
@@ -107,11 +106,19 @@ def _clean_input(
     reviewer = str(entry.reviewer or "").strip()
     if not reviewer and entry.reviewer_user is not None:
         reviewer = entry.reviewer_user.get_full_name() or entry.reviewer_user.get_username()
-    if not reviewer:
-        errors["reviewer"] = [BLANK_REVIEWER_MESSAGE]
-    elif len(reviewer) > REVIEWER_MAX:
-        errors["reviewer"] = [LONG_TEXT_MESSAGE.format(limit=REVIEWER_MAX, length=len(reviewer))]
-    notes = str(entry.notes or "").strip()
+    try:
+        reviewer = text.clean_line(reviewer, label="Reviewer")
+    except ValidationError as exc:
+        errors["reviewer"] = exc.messages
+    else:
+        if not reviewer:
+            errors["reviewer"] = [BLANK_REVIEWER_MESSAGE]
+        elif len(reviewer) > REVIEWER_MAX:
+            errors["reviewer"] = [LONG_TEXT_MESSAGE.format(limit=REVIEWER_MAX, length=len(reviewer))]
+    try:
+        notes = text.clean_text(str(entry.notes or ""), label="Notes")
+    except ValidationError as exc:
+        notes, errors["notes"] = "", exc.messages
     if len(notes) > NOTES_MAX:
         errors["notes"] = [LONG_TEXT_MESSAGE.format(limit=NOTES_MAX, length=len(notes))]
     if entry.corrects is not None and entry.corrects.model_id != model.pk:
@@ -232,12 +239,11 @@ def append_reviews(
     """
     require(actor, permissions.can_record, RECORD_ACTION)
     lock_chain()
-    names = {row.model_name.strip().lower() for row in rows}
-    models_by_name = _models_by_lower_name(names)
+    models_by_key = _models_by_name_key(row.model_name for row in rows)
     errors: dict[str, list[str]] = {}
     cleaned: list[tuple[AIModel, dict[str, Any]]] = []
     for number, row in enumerate(rows, start=1):
-        model = models_by_name.get(row.model_name.strip().lower())
+        model = models_by_key.get(text.name_key(row.model_name)) if text.is_clean_line(row.model_name) else None
         if model is None:
             errors[f"row {number}"] = [f"model: no model named {row.model_name.strip()!r}."]
             continue
@@ -278,12 +284,12 @@ def append_reviews(
     return records
 
 
-def _models_by_lower_name(names: Iterable[str]) -> dict[str, AIModel]:
+def _models_by_name_key(names: Iterable[str]) -> dict[str, AIModel]:
+    """The models named, by name key (common.text.name_key); names no model can have are skipped."""
     found: dict[str, AIModel] = {}
-    names = list(names)
+    keys = sorted({text.name_key(name) for name in names if text.is_clean_line(name)})
     # SQLite caps the parameters of one statement; look names up in slices.
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
-        for model in AIModel.objects.annotate(lower=Lower("model_name")).filter(lower__in=chunk):
-            found[model.lower] = model
+    for start in range(0, len(keys), 500):
+        for model in AIModel.objects.filter(name_key__in=keys[start : start + 500]):
+            found[model.name_key] = model
     return found

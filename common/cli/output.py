@@ -1,6 +1,12 @@
 """Printing for every verb: a console for people, JSON for scripts, field errors, errors (as text
-or as a JSON error object), and text that can never drive the terminal (control characters are
-shown escaped)."""
+or as a JSON error object), and text that can never drive the terminal.
+
+Stored text is other people's input, so nothing printed here can drive the terminal or pose as
+something else: the console reads no markup or emoji codes in strings ("[red]" prints as typed)
+and escapes every control, invisible and bidirectional character in what it renders ("\x1b",
+"\u202e"; line breaks stay), JSON and error text get the same treatment, and ``plain`` escapes a
+single-line value before it is laid out (its newlines too). The rules are common.text's.
+"""
 
 from __future__ import annotations
 
@@ -18,37 +24,69 @@ if TYPE_CHECKING:
 
 # Without a terminal (a pipe, a file, a CI log) lines are not wrapped to rich's default 80 columns.
 UNWRAPPED_WIDTH = 200
-# C0 and C1 control characters (and DEL) are written escaped: "\x1b" rather than an escape sequence.
-CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+# Painter's stand-in for the text it styles: a private-use character the console leaves alone.
+_PLACEHOLDER = "\ue000"
+_safe_console_class: type | None = None
+
+
+def _console_class() -> type:
+    """rich's Console, made safe for other people's text (built once, on first use: rich loads late)."""
+    global _safe_console_class
+    if _safe_console_class is None:
+        from rich.console import Console
+        from rich.segment import Segment
+
+        from common.text import REFUSED_IN_TEXT, escape_text
+
+        class SafeConsole(Console):
+            """Escapes every control, invisible and bidirectional character in the text it renders;
+            rich's own control codes (cursor moves, styles) are not text and pass as they are."""
+
+            def render(self, renderable, options=None):
+                for segment in super().render(renderable, options):
+                    if segment.control is None and REFUSED_IN_TEXT.search(segment.text):
+                        segment = Segment(escape_text(segment.text), segment.style)
+                    yield segment
+
+        _safe_console_class = SafeConsole
+    return _safe_console_class
 
 
 def make_console(*, stderr: bool = False) -> Console:
-    """A rich console for stdout (or stderr); unwrapped and without colour when not a terminal."""
-    from rich.console import Console
+    """A rich console for stdout (or stderr); unwrapped and without colour when not a terminal.
 
+    Strings are printed as written (no markup, no emoji codes, no highlighting) and text never
+    reaches the terminal with a control character in it; style with ``Text`` and its styles.
+    """
     # Created per command so that it writes to whatever sys.stdout/sys.stderr are at the time.
-    console = Console(stderr=stderr, highlight=False)
+    console = _console_class()(stderr=stderr, highlight=False, markup=False, emoji=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = UNWRAPPED_WIDTH
     return console
 
 
 def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON on stdout, non-ASCII as itself."""
+    """Print ``data`` as indented JSON on stdout, non-ASCII as itself (but never a character a
+    terminal would act on: those are \\u escapes, the same JSON value)."""
     import json
 
+    from common.text import escape_json
+
     # Plain stdout, not rich: scripts parse this, so no highlighting and no wrapping.
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def write_error_text(error: CLIError) -> None:
     """The message on stderr; after the verb's usage line and "mltrack VERB: error:" for a usage
-    problem, exactly as argparse reports its own."""
+    problem, exactly as argparse reports its own. Control characters in it are shown escaped."""
+    from common.text import escape_text
+
+    message = escape_text(error.message)
     if error.usage is not None:
         error.usage.print_usage(sys.stderr)
-        sys.stderr.write(f"{error.usage.prog}: error: {error.message}\n")
+        sys.stderr.write(f"{error.usage.prog}: error: {message}\n")
     else:
-        sys.stderr.write(f"{error.message}\n")
+        sys.stderr.write(f"{message}\n")
 
 
 def write_error_json(error: CLIError) -> None:
@@ -120,8 +158,11 @@ def fail_validation(
 
 
 def plain(text: str) -> str:
-    """``text`` with control characters escaped, safe to write straight to a terminal."""
-    return text.translate(CONTROL)
+    """A single-line value (a name, a vendor) safe to lay out or write straight to a terminal: every
+    control, invisible and bidirectional character escaped, line breaks included."""
+    from common.text import escape_line
+
+    return escape_line(text)
 
 
 class Painter:
@@ -138,7 +179,10 @@ class Painter:
             from rich.text import Text
 
             with self.console.capture() as capture:
-                self.console.print(Text("\x00", style=style), end="")
+                self.console.print(Text(_PLACEHOLDER, style=style), end="")
             rendered = capture.get()
-            codes = self._codes[style] = tuple(rendered.split("\x00", 1)) if "\x00" in rendered else ("", "")
+            codes = ("", "")
+            if _PLACEHOLDER in rendered:
+                codes = tuple(rendered.split(_PLACEHOLDER, 1))
+            self._codes[style] = codes
         return f"{codes[0]}{text}{codes[1]}"

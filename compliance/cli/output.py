@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
 from common.cli import Painter, make_console, plain
+from common.text import escape_json
 
 if TYPE_CHECKING:
 
@@ -54,7 +55,12 @@ def _violation_pieces(rule: Rule) -> tuple[str, str]:
 
 def write_json(evaluation: Evaluation, results: Iterable[ModelResult], stream: IO[str] | None = None) -> None:
     """Write ``evaluation.as_dict(results)`` as ``print_json`` would, a chunk of results at a time."""
-    out = stream or sys.stdout
+    target = stream or sys.stdout
+
+    def write(piece: str) -> None:
+        # As print_json: characters a terminal would act on become \u escapes.
+        target.write(escape_json(piece))
+
     head = json.dumps(evaluation.as_dict(results=[]), indent=2, ensure_ascii=False)
     empty = '"models": []\n}'
     if not head.endswith(empty):  # the engine's shape changed: models must come last
@@ -74,7 +80,7 @@ def write_json(evaluation: Evaluation, results: Iterable[ModelResult], stream: I
 
     def flush() -> None:
         nonlocal opened, parts
-        out.write(("," if opened else opening) + ",".join(parts))
+        write(("," if opened else opening) + ",".join(parts))
         opened, parts = True, []
 
     for result in results:
@@ -95,7 +101,7 @@ def write_json(evaluation: Evaluation, results: Iterable[ModelResult], stream: I
             flush()
     if parts:
         flush()
-    out.write("\n  ]\n}\n" if opened else head + "\n")
+    write("\n  ]\n}\n" if opened else head + "\n")
 
 
 # Text report ---------------------------------------------------------------------------------

@@ -102,6 +102,7 @@ def ask_field(field: str, *, default: Any, required: bool, today: dt.date, out: 
     from rich.prompt import Prompt
     from rich.text import Text
 
+    from common.text import escape_line
     from inventory.models import DUPLICATE_NAME_MESSAGE, AIModel
 
     label = prompt_label(field, required=required)
@@ -121,8 +122,10 @@ def ask_field(field: str, *, default: Any, required: bool, today: dt.date, out: 
                     clean[field] = AIModel._meta.get_field(field).clean(clean[field], None)
                 except ValidationError as exc:
                     problems = exc.messages
-            if not problems and field == "model_name" and AIModel.objects.by_name(clean[field]).exists():
-                problems = [DUPLICATE_NAME_MESSAGE]
+            if not problems and field == "model_name":
+                existing = AIModel.objects.named(clean[field]).values_list("model_name", flat=True).first()
+                if existing is not None:
+                    problems = [DUPLICATE_NAME_MESSAGE.format(existing=escape_line(existing))]
             if not problems:
                 return clean[field]
         for problem in problems:

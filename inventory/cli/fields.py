@@ -38,7 +38,7 @@ FIELD_FLAGS: dict[str, str] = {
 }
 # Help texts name the allowed values; a test keeps them in step with the models' choices.
 FIELD_HELP: dict[str, str] = {
-    "model_name": "unique name, e.g. fraud-detection-v2 (compared without regard to case)",
+    "model_name": "unique name, e.g. fraud-detection-v2 (compared in any case, width or look-alike letters)",
     "vendor": "provider: Anthropic, OpenAI, AWS, In-house, ...",
     "risk_tier": "critical, high, medium or low (decides the review cycle)",
     "use_case": "the business use the model serves",

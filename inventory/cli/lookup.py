@@ -20,9 +20,13 @@ def similar_names(name: str, *, limit: int = 3) -> list[str]:
     """Up to ``limit`` model names close to ``name``, from a bounded set of candidates."""
     from difflib import get_close_matches
 
+    from common.text import is_clean_line
     from inventory.models import AIModel
 
     name = name.strip()
+    if not is_clean_line(name):
+        # No model has such a name, and PostgreSQL refuses NUL in a query.
+        return []
     names = AIModel.objects.order_by().values_list("model_name", flat=True)
     pool = list(names[: SUGGESTION_POOL + 1])
     if len(pool) > SUGGESTION_POOL:
@@ -35,7 +39,8 @@ def similar_names(name: str, *, limit: int = 3) -> list[str]:
 
 
 def find_model(name: str, queryset: AIModelQuerySet | None = None, *, exit_code: int = EXIT_FAILED) -> AIModel:
-    """The model named ``name`` (any case), from ``queryset`` (default: ``for_detail()``).
+    """The model named ``name`` as people read it (any case or width; ``AIModelQuerySet.named``),
+    from ``queryset`` (default: ``for_detail()``).
 
     Not found: CLIError "unknown_model" with close names suggested, exit 1 (``exit_code``: the
     compliance gate's 2, "asked the wrong question"). Check the view permission first, so that
@@ -43,10 +48,12 @@ def find_model(name: str, queryset: AIModelQuerySet | None = None, *, exit_code:
     """
     from inventory.models import AIModel
 
+    from common.text import escape_line
+
     queryset = queryset if queryset is not None else AIModel.objects.for_detail()
-    model = queryset.by_name(name).first()
+    model = queryset.named(name).first()
     if model is None:
-        message = NOT_FOUND_MESSAGE.format(name=name)
+        message = NOT_FOUND_MESSAGE.format(name=escape_line(name))
         suggestions = similar_names(name)
         if suggestions:
             message += DID_YOU_MEAN_MESSAGE.format(names=", ".join(suggestions))

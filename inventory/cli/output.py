@@ -3,7 +3,9 @@
 Imported by the handlers when they run (it loads the models and rich), never to build the parser.
 
 Everything a user typed is printed as plain ``Text``, never as console markup, so a model named
-``[red]`` is shown as written. Without a terminal rich drops colour and the output stays readable.
+``[red]`` is shown as written; single-line values go through ``common.cli.plain``, so a control
+character or a line break in one is shown escaped. Without a terminal rich drops colour and the
+output stays readable.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from common.cli import plain as line
 from common.cli.styles import RISK_STYLES, STATUS_STYLES
 from inventory.history import HistoryEntry
 from inventory.models import AIModel
 
 NONE = "—"
+# Stored for the database's sake, not part of what a model is: the name as uniqueness compares it.
+INTERNAL_FIELDS = frozenset({"name_key"})
 
 
 def plain(value: Any) -> Any:
@@ -38,6 +43,8 @@ def model_json(model: AIModel, *, today: dt.date) -> dict[str, Any]:
     """
     data: dict[str, Any] = {}
     for field in AIModel._meta.concrete_fields:
+        if field.name in INTERNAL_FIELDS:
+            continue
         if field.name == "owner":
             data["owner"] = model.owner.get_username() if model.owner_id is not None else None
         elif field.name == "review_policy":
@@ -94,8 +101,8 @@ def model_table(models: Sequence[AIModel], *, today: dt.date) -> Table:
     table.add_column("Next review", no_wrap=True)
     for model in models:
         table.add_row(
-            Text(model.model_name),
-            Text(model.vendor),
+            Text(line(model.model_name)),
+            Text(line(model.vendor)),
             risk_text(model.risk_tier),
             Text(model.deployment_environment or NONE),
             status_text(model.status),
@@ -129,20 +136,20 @@ def model_panel(
     _rows(
         grid,
         [
-            ("Model", Text(model.model_name, style="bold")),
-            ("Vendor", model.vendor),
+            ("Model", Text(line(model.model_name), style="bold")),
+            ("Vendor", line(model.vendor)),
             ("Model type", model.model_type),
-            ("Version", model.model_version),
+            ("Version", line(model.model_version)),
             ("Risk tier", risk_text(model.risk_tier)),
             ("Status", status_text(model.status)),
             ("Use case", model.use_case),
-            ("Business line", model.business_line),
-            ("Business owner", model.business_owner),
-            ("Technical owner", model.technical_owner),
-            ("Owner account", model.owner.get_username() if model.owner_id is not None else ""),
+            ("Business line", line(model.business_line)),
+            ("Business owner", line(model.business_owner)),
+            ("Technical owner", line(model.technical_owner)),
+            ("Owner account", line(model.owner.get_username()) if model.owner_id is not None else ""),
             ("Deployed", model.deployment_date.isoformat()),
             ("Environment", model.deployment_environment),
-            ("API endpoint", model.api_endpoint),
+            ("API endpoint", line(model.api_endpoint)),
             ("Data classification", model.data_classification),
             ("Last review", model.last_review_date.isoformat() if model.last_review_date else "never"),
             ("Next review", due_text(model, today=today, detailed=True)),
@@ -152,7 +159,7 @@ def model_panel(
             ("Last changed", _moment(model.updated_at)),
         ],
     )
-    return Panel(grid, title=Text(title), title_align="left", expand=False)
+    return Panel(grid, title=Text(line(title)), title_align="left", expand=False)
 
 
 def history_table(entries: Sequence[HistoryEntry]) -> Table:
@@ -175,7 +182,7 @@ def history_table(entries: Sequence[HistoryEntry]) -> Table:
         what = entry.kind + (f" ({entry.reason})" if entry.reason and entry.reason != entry.kind else "")
         table.add_row(
             Text(_moment(entry.at)),
-            Text(entry.actor),
+            Text(line(entry.actor)),
             Text(what),
             Text("\n".join(lines) or NONE),
         )
@@ -189,7 +196,7 @@ def _moment(value: dt.datetime | None) -> str:
 def _shown(value: Any) -> str:
     if value is None or value == "":
         return NONE
-    return str(plain(value))
+    return line(str(plain(value)))
 
 
 def page_footer(*, page: int, pages: int, count: int, next_command: str | None) -> Text:

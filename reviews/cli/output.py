@@ -1,6 +1,7 @@
 """How the audit-trail verbs show review records: rich panels and tables for people, JSON for
 scripts. Imported by the handlers when they run. Everything a user typed is printed as ``Text``,
-never as console markup."""
+never as console markup, single-line values through ``common.cli.plain`` (control characters and
+line breaks escaped)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from common.cli import plain
 from inventory.models import AIModel, DueState
 from reviews.drift import Drift
 from reviews.models import ModelReview
@@ -38,11 +40,11 @@ def recorded_panel(result: RecordedReview, model: AIModel, *, today: dt.date) ->
     cycle = model.review_policy.cycle_days(model.risk_tier)
     before = DueState.of(next_review_date=review.next_review_before, status=model.status, today=today)
     rows = [
-        ("Model", model.model_name),
+        ("Model", plain(model.model_name)),
         ("Risk Tier", model.risk_tier.upper()),
         ("Review Cycle", f"{cycle} days (policy v{review.policy_version})"),
         ("Outcome", review.outcome.upper()),
-        ("Reviewer", review.reviewer),
+        ("Reviewer", plain(review.reviewer)),
         ("", ""),
         ("Last Review (was)", review.last_review_before.isoformat() if review.last_review_before else "never"),
         ("Last Review (now)", model.last_review_date.isoformat() if model.last_review_date else "never"),
@@ -92,20 +94,20 @@ def trail_json(model: AIModel, records: list[ModelReview], drift: Drift) -> dict
 def trail_renderables(model: AIModel, records: list[ModelReview], drift: Drift) -> Iterator[RenderableType]:
     """What ``mltrack reviews`` prints: the drift verdict, then the newest records."""
     if not records:
-        yield Text(f"{model.model_name} has never been reviewed.")
+        yield Text(f"{plain(model.model_name)} has never been reviewed.")
         return
     if drift.changed:
         fields = ", ".join(f"{c.label} ({as_json(c.old) or '—'} → {as_json(c.new) or '—'})" for c in drift.changes)
-        yield Text(f"⚠ {model.model_name} has changed since its last review" + (f": {fields}" if fields else "."),
-                   style="yellow")
+        changed = f"⚠ {plain(model.model_name)} has changed since its last review"
+        yield Text(changed + (f": {plain(fields)}" if fields else "."), style="yellow")
     else:
-        yield Text(f"✓ {model.model_name} matches the state hash of its last review.", style="green")
-    table = Table(title=f"Review records of {model.model_name} (newest first)")
+        yield Text(f"✓ {plain(model.model_name)} matches the state hash of its last review.", style="green")
+    table = Table(title=Text(f"Review records of {plain(model.model_name)} (newest first)"))
     for column in ("#", "Review date", "Outcome", "Reviewer", "Notes", "State hash", "Chain hash"):
         table.add_column(column)
     for review in records[:TRAIL_LIMIT]:
         table.add_row(
-            str(review.sequence), review.review_date.isoformat(), review.outcome, Text(review.reviewer),
+            str(review.sequence), review.review_date.isoformat(), review.outcome, Text(plain(review.reviewer)),
             Text((review.notes[:60] + "…") if len(review.notes) > 60 else review.notes),
             review.model_state_hash[:12], review.chain_hash[:12],
         )
@@ -140,7 +142,8 @@ def verification_renderables(result: Verification) -> Iterator[RenderableType]:
     """The verdict, then each model that disagrees with its trail, then the warnings."""
     yield Text(result.summary(), style="green" if result.ok else "bold red")
     for model_problem in result.model_problems[:MODEL_PROBLEMS_SHOWN]:
-        yield Text(f"  ✗ {model_problem.model_name} (id {model_problem.model_id}): {model_problem.reason}")
+        name, reason = plain(model_problem.model_name), plain(model_problem.reason)
+        yield Text(f"  ✗ {name} (id {model_problem.model_id}): {reason}")
     hidden = len(result.model_problems) - MODEL_PROBLEMS_SHOWN
     if hidden > 0:
         yield Text(f"  … and {hidden:,} more; use --json for all.")

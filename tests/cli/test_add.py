@@ -118,7 +118,7 @@ def test_it_rejects_a_name_that_differs_only_by_case(run):
     result = run("add", *REQUIRED)
 
     assert result.code == 1
-    assert f"--name (model name): {DUPLICATE_NAME_MESSAGE}" in result.err
+    assert f"--name (model name): {DUPLICATE_NAME_MESSAGE.format(existing='Claude-Sonnet-4')}" in result.err
     assert AIModel.objects.count() == 1
 
 
@@ -269,7 +269,7 @@ def test_it_re_asks_a_taken_name_at_once(run, monkeypatch):
     result = run("add", "-i")
 
     assert result.code == 0, result.err
-    assert DUPLICATE_NAME_MESSAGE in result.out
+    assert DUPLICATE_NAME_MESSAGE.format(existing="Chat-Assistant") in result.out
     assert AIModel.objects.filter(model_name="chat-assistant-2").exists()
 
 

@@ -87,7 +87,7 @@ def test_it_refuses_a_deployment_date_after_the_last_review(run):
     result = run("update", "reviewed", "--deployment-date", "2026-10-01")
 
     assert result.code == 1
-    message = services.DEPLOYED_AFTER_REVIEW_MESSAGE.format(last_review="2026-09-01")
+    message = services.DEPLOYED_AFTER_REVIEW_MESSAGE.format(first_review="2026-09-01")
     assert f"--deployment-date (deployment date): {message}" in result.err
     assert AIModel.objects.get().deployment_date == dt.date(2026, 6, 1)
 
@@ -99,7 +99,7 @@ def test_it_refuses_a_new_name_taken_by_another_model_in_another_case(run):
     result = run("update", "beta", "--name", "ALPHA")
 
     assert result.code == 1
-    assert "--name (model name): A model with this name already exists" in result.err
+    assert '--name (model name): A model named "alpha" already exists' in result.err
 
 
 def test_it_needs_at_least_one_field(run):

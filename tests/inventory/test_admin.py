@@ -47,7 +47,7 @@ def test_adding_in_the_admin_goes_through_the_service(client, bob, today):
         ({"risk_tier": "extreme"}, "Select a valid choice"),
         ({"technical_owner": ""}, "This field is required"),
         ({"model_name": "x" * 201}, "at most 200 characters"),
-        ({"deployment_date": "01/06/2026"}, "Enter a valid date"),
+        ({"deployment_date": "01/06/2026"}, "Deployment date must be a date written YYYY-MM-DD"),
         ({"use_case": "u" * 2001}, "at most 2000 characters"),
     ],
 )
@@ -73,7 +73,7 @@ def test_the_admin_refuses_a_deployment_date_after_the_last_review(client, bob):
     client.force_login(bob)
     url = reverse("admin:inventory_aimodel_change", args=[model.pk])
     response = client.post(url, admin_post_data(model_name=model.model_name, deployment_date="2026-04-01"))
-    assert "after the model&#x27;s last review on 2026-03-01" in response.content.decode()
+    assert "after the model&#x27;s first review record, on 2026-03-01" in response.content.decode()
     assert AIModel.objects.get(pk=model.pk).deployment_date == dt.date(2026, 1, 1)
 
 

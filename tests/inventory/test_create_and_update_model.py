@@ -49,7 +49,7 @@ def test_it_accepts_iso_date_strings(today):
         ({"data_classification": "secret"}, "data_classification", "public, internal, confidential, restricted"),
         ({"model_type": "quantum"}, "model_type", "statistical, ml, generative_ai, agentic_ai, rules, vendor"),
         ({"deployment_date": "15/01/2026"}, "deployment_date", "YYYY-MM-DD"),
-        ({"deployment_date": "2026-02-30"}, "deployment_date", "invalid date"),
+        ({"deployment_date": "2026-02-30"}, "deployment_date", "a real day of the calendar"),
         ({"deployment_date": "2026-11-28"}, "deployment_date", "cannot be in the future"),
         ({"model_name": "x" * 201}, "model_name", "at most 200 characters"),
         ({"use_case": "u" * 2001}, "use_case", "at most 2000 characters"),
@@ -104,7 +104,7 @@ def test_the_database_itself_refuses_a_case_insensitive_duplicate(today):
 
 def test_it_finds_a_model_by_name_without_regard_to_case(today):
     model = make_model(model_name="Fraud-V2")
-    assert AIModel.objects.by_name(" fraud-v2 ").get() == model
+    assert AIModel.objects.named(" fraud-v2 ").get() == model
 
 
 def test_it_recomputes_the_schedule_when_the_tier_changes(today):
@@ -137,7 +137,7 @@ def test_it_rejects_a_deployment_date_after_the_last_review(today):
     model.refresh_from_db()
     with pytest.raises(ValidationError) as exc_info:
         services.update_model(model=model, changes={"deployment_date": "2026-04-01"}, actor=ACTOR, today=today)
-    assert "after the model's last review on 2026-03-01" in errors_of(exc_info)["deployment_date"][0]
+    assert "after the model's first review record, on 2026-03-01" in errors_of(exc_info)["deployment_date"][0]
     assert AIModel.objects.get(pk=model.pk).deployment_date == dt.date(2026, 1, 1)
 
 

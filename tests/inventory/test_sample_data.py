@@ -52,10 +52,10 @@ def test_it_writes_in_batches_whatever_the_count(today):
             sample_data.generate(count=count, seed=1, actor=ACTOR, today=today)
         return len(ctx)
 
-    # Bulk inserts: SQLite caps the parameters of one statement, so rows go ~45 to an INSERT
+    # Bulk inserts: SQLite caps the parameters of one statement, so rows go ~30 to an INSERT
     # (thousands on PostgreSQL); never one statement per model.
     assert queries(10) <= 8
-    assert queries(300) <= 8 + 2 * (300 // 40)
+    assert queries(300) <= 8 + 2 * (300 // 25)
 
 
 def test_it_records_the_creation_in_history(today):

@@ -232,9 +232,9 @@ def test_it_adds_a_model_and_redirects_to_it(client, bob):
         ({"use_case": ""}, "use_case", "This field is required."),
         ({"risk_tier": "extreme"}, "risk_tier", "Select a valid choice."),
         ({"deployment_date": "2026-12-25"}, "deployment_date", "cannot be in the future"),
-        ({"deployment_date": "25/12/2026"}, "deployment_date", "Enter a valid date."),
+        ({"deployment_date": "25/12/2026"}, "deployment_date", "must be a date written YYYY-MM-DD"),
         # Ambiguous (January 6 or June 1?): refused, not guessed.
-        ({"deployment_date": "01/06/2026"}, "deployment_date", "Enter a valid date."),
+        ({"deployment_date": "01/06/2026"}, "deployment_date", "must be a date written YYYY-MM-DD"),
         ({"vendor": "   "}, "vendor", "This field is required."),
         ({"model_name": "x" * 201}, "model_name", "at most 200 characters"),
         ({"api_endpoint": "ftp://x"}, "api_endpoint", "Enter a full http:// or https:// URL"),
@@ -276,7 +276,7 @@ def test_it_rejects_a_duplicate_name_that_differs_only_by_case(client, bob):
     response = client.post(CREATE_URL, form_data(model_name="fraud-DETECTOR"))
 
     assert response.status_code == 200
-    assert response.context["form"].errors["model_name"] == [DUPLICATE_NAME_MESSAGE]
+    assert response.context["form"].errors["model_name"] == [DUPLICATE_NAME_MESSAGE.format(existing="Fraud-Detector")]
     assert AIModel.objects.count() == 1
 
 

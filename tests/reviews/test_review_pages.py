@@ -69,11 +69,16 @@ def test_a_model_risk_officer_records_a_review_and_sees_was_and_now(client, bob,
     [
         ({"review_date": "2026-12-01"}, "review_date", "cannot be dated in the future"),
         ({"review_date": "2026-01-01"}, "review_date", "before the model's deployment"),
-        ({"review_date": "yesterday"}, "review_date", "Enter a valid date"),
-        ({"review_date": "11/01/2026"}, "review_date", "Enter a valid date"),
+        ({"review_date": "yesterday"}, "review_date", "Review date must be a date written YYYY-MM-DD"),
+        ({"review_date": "11/01/2026"}, "review_date", "Review date must be a date written YYYY-MM-DD"),
         ({"outcome": ""}, "outcome", "This field is required"),
         ({"outcome": "great"}, "outcome", "Select a valid choice"),
         ({"reviewer": "   "}, "reviewer", "This field is required"),
+        ({"review_date": "9999-12-30"}, "review_date",
+         "Review date must be between 1900-01-01 and 2999-12-31 (YYYY-MM-DD), got 9999-12-30."),
+        ({"review_date": "20261120"}, "review_date", "Review date must be a date written YYYY-MM-DD"),
+        ({"reviewer": "Jane\x1b[8mSmith"}, "reviewer", "Reviewer must be printable text on one line"),
+        ({"notes": "Done.\u202e"}, "notes", "U+202E RIGHT-TO-LEFT OVERRIDE"),
     ],
 )
 def test_bad_review_input_is_refused_field_by_field(client, bob, overrides, field, fragment):

@@ -12,7 +12,8 @@ width it gets, so a live redraw follows a resized terminal:
 - bars are scaled to the largest value and fill their panel;
 - beyond 160 columns the dashboard stops growing (longer bars and emptier panels read worse).
 
-Names, vendors and filters are printed as plain ``Text``, never as console markup.
+Names, vendors and filters are printed as plain ``Text``, never as console markup, each on one
+line with control characters escaped (``common.cli.plain``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from common.cli import plain
 from common.cli.styles import RISK_STYLES
 from inventory.models import DUE_SOON_DAYS
 from reports.portfolio import LIST_LENGTH, Figure, ModelLine, Portfolio, TrendPoint
@@ -56,7 +58,7 @@ NO_TREND_MESSAGE = "Compliance trend: kept for all models and for one risk tier 
 
 def describe_filters(filters: dict[str, str]) -> str:
     """``{"risk_tier": "high", "vendor": "OpenAI"}`` as "risk high · vendor OpenAI"."""
-    return " · ".join(f"{FILTER_LABELS.get(key, key)} {value}" for key, value in filters.items())
+    return " · ".join(f"{FILTER_LABELS.get(key, key)} {plain(str(value))}" for key, value in filters.items())
 
 
 def tier_text(tier: str, *, short: bool) -> Text:
@@ -201,7 +203,7 @@ class _Bars:
     def __init__(self, figures: Sequence[Figure], *, label: Callable[[Figure], str] = lambda figure: figure.label,
                  rows: int | None = None, style: str = "") -> None:
         shown = figures if rows is None or len(figures) <= rows else figures[:rows - 1]
-        self.items = [(label(figure), figure.count) for figure in shown]
+        self.items = [(plain(label(figure)), figure.count) for figure in shown]
         self.hidden = len(figures) - len(shown)
         self.style = style
 
@@ -290,11 +292,11 @@ def _others_width(columns: list[Column]) -> int:
 
 
 def _names(lines: Sequence[ModelLine]) -> Column:
-    return ("Model", [Text(line.name) for line in lines], False)
+    return ("Model", [Text(plain(line.name)) for line in lines], False)
 
 
 def _vendors(lines: Sequence[ModelLine]) -> Column:
-    return ("Vendor", [Text(line.vendor) for line in lines], False)
+    return ("Vendor", [Text(plain(line.vendor)) for line in lines], False)
 
 
 def _tiers(lines: Sequence[ModelLine]) -> Column:

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from common.cli import make_console
+from common.cli import make_console, plain
 from reports.data import Chart, Report, Table
 from reports.formats import display
 
@@ -23,6 +23,7 @@ def _metadata(report: Report) -> RichTable:
     grid.add_column(style="bold")
     grid.add_column()
     filters = ", ".join(f"{key}={value}" for key, value in metadata.filters.items()) or "none (whole inventory)"
+    # Institution, author and filter values are typed by people: one escaped line each.
     for label, value in (
         ("Institution", metadata.institution),
         ("As of", metadata.as_of.isoformat()),
@@ -33,7 +34,7 @@ def _metadata(report: Report) -> RichTable:
         ("Audit chain head", f"#{metadata.chain_head_sequence}  {metadata.chain_head_hash}"),
         ("Data SHA-256", report.data_sha256),
     ):
-        grid.add_row(label, value)
+        grid.add_row(label, Text(plain(value)))
     return grid
 
 
@@ -54,7 +55,7 @@ def _chart(chart: Chart) -> Panel:
     largest = max((value for _, value in chart.bars), default=0)
     for label, value in chart.bars:
         width = round(BAR_WIDTH * value / largest) if largest else 0
-        grid.add_row(label, Text(BAR * width, style="cyan"), display(value))
+        grid.add_row(Text(plain(str(label))), Text(BAR * width, style="cyan"), display(value))
     return Panel(grid, title=chart.title, title_align="left", expand=False)
 
 
@@ -66,7 +67,7 @@ def _table(table: Table) -> RichTable:
     for column in columns:
         out.add_column(column.label, overflow="fold")
     for row in table.rows:
-        out.add_row(*(display(value) for value in row[:MAX_COLUMNS]))
+        out.add_row(*(Text(plain(display(value))) for value in row[:MAX_COLUMNS]))
     return out
 
 
