@@ -47,7 +47,7 @@ class Scope:
     def models(self) -> QuerySet[AIModel]:
         models = AIModel.objects.all()
         if self.kind == "model":
-            return models.by_name(self.value)
+            return models.named(self.value)
         if self.kind == "risk_tier":
             return models.filter(risk_tier=self.value)
         if self.kind == "business_line":

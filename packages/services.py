@@ -36,7 +36,7 @@ def scope_of(kind: str, value: str = "") -> Scope:
     if kind == "risk_tier" and value.lower() not in RiskTier.values:
         raise BadScope(f"Unknown risk tier {value!r}: choose {', '.join(RiskTier.values)}.")
     if kind == "model":
-        model = AIModel.objects.by_name(value).first()
+        model = AIModel.objects.named(value).first()
         if model is None:
             raise BadScope(f"No model is named {value!r}.")
         return Scope("model", model.model_name)
