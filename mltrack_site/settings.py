@@ -142,7 +142,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,7 +169,6 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 # Outside production, serve straight from static/ (no collectstatic needed on a laptop).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,12 +191,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mltrack@localhost")
 
 # Background work and scheduled jobs (Celery). Production: Redis. The default needs no server:
 # the broker keeps its messages as files under var/broker/, which every process on this machine
-# shares (web, worker and scheduler); see docs/deployment.md.
+# shares (web, worker and scheduler); see docs/deployment.md. Importing these settings creates no
+# folder: each process makes the ones it needs (common/folders.py).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0" if PRODUCTION else "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR = VAR_DIR / "broker"
-    for folder in ("queue", "processed", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -206,18 +203,29 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+# Keep retrying a broker that is not up yet when a worker starts (Celery 6 stops deriving this).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks record their outcome in MLTrack's own tables (a report job, a snapshot): no result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# The scheduler's jobs. Periods in seconds, not crontab(): importing celery.schedules here would add
+# a tenth of a second to every mltrack command, which otherwise never loads Celery. Each message
+# expires before the next one is sent, so a worker that was down does not run a backlog of one job.
+MINUTE, HOUR = 60, 60 * 60
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Today's compliance snapshot for the dashboard's trend; hourly, so a console started today
+    # Every hour: today's compliance snapshot for the dashboard's trend, so a console started today
     # has today's point within the hour (the task keeps one row per day and scope).
-    "compliance-snapshot": {"task": "reports.tasks.take_compliance_snapshot", "schedule": 60 * 60},
-    # A review policy version dated in the future takes over on its effective date.
-    "apply-review-policy": {"task": "inventory.tasks.apply_review_policy", "schedule": 6 * 60 * 60},
+    "compliance-snapshot": {
+        "task": "reports.tasks.take_compliance_snapshot", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
+    },
+    # Every six hours: a review policy version dated in the future takes over on its effective date.
+    "apply-review-policy": {
+        "task": "inventory.tasks.apply_review_policy", "schedule": 6 * HOUR, "options": {"expires": 5 * HOUR},
+    },
 }
 
 # Generated report files (PDF and OSCAL made in the background), served only through the console's
