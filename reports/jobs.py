@@ -11,12 +11,14 @@ import datetime as dt
 import hashlib
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports.data import build_report, clean_filters
+from common.actors import Actor
+from common.authz import require
+from inventory import permissions as inventory_permissions
+from reports.data import KINDS, BadReportRequest, build_report, clean_filters
 from reports.formats import InvalidOutput, file_name, render, render_pdf
 from reports.models import ReportJob
 
@@ -28,15 +30,24 @@ WORKER_UNREACHABLE_MESSAGE = (
     "Check that the worker and its broker are running (see docs/deployment.md), then try again."
 )
 FAILED_MESSAGE = "The report could not be produced: {error}"
+BAD_FORMAT_MESSAGE = "Reports are made in the background as {formats}, not {fmt!r}."
 
 
 def request_report(
-    kind: str, *, fmt: str, filters: dict[str, str], user: AbstractBaseUser, now: dt.datetime, today: dt.date
+    kind: str, *, fmt: str, filters: dict[str, str], actor: Actor, now: dt.datetime, today: dt.date
 ) -> ReportJob:
-    """Queue a report for the worker; the job is sent once the transaction that created it commits."""
+    """Queue a report for the worker; the job is sent once the transaction that created it commits.
+
+    Anyone who may read the inventory may ask for a report (making one changes no data); others,
+    and deactivated accounts, are refused. Raises BadReportRequest for an unknown kind or format."""
+    require(actor, inventory_permissions.can_view, "ask for reports")
+    if kind not in KINDS:
+        raise BadReportRequest(f"Unknown report {kind!r}: choose {', '.join(KINDS)}.")
+    if fmt not in BACKGROUND_FORMATS:
+        raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=" or ".join(BACKGROUND_FORMATS), fmt=fmt))
     job = ReportJob.objects.create(
-        kind=kind, format=fmt, filters=clean_filters(filters), requested_by=user,
-        requested_by_name=user.get_username(), requested_at=now, as_of=today, stage="Waiting for the worker",
+        kind=kind, format=fmt, filters=clean_filters(filters), requested_by=actor.user, requested_by_name=actor.name,
+        requested_at=now, as_of=today, stage="Waiting for the worker",
     )
     transaction.on_commit(lambda: _send(job))
     return job

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from common.actors import Actor
 from inventory import permissions as inventory_permissions
 from reports import jobs
 from reports.data import KINDS, TITLES, Report, build_report
@@ -96,7 +97,8 @@ def queue(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
     job = jobs.request_report(
-        kind, fmt=fmt, filters=form.filters(), user=request.user, now=timezone.now(), today=timezone.localdate()
+        kind, fmt=fmt, filters=form.filters(), actor=Actor.for_user(request.user), now=timezone.now(),
+        today=timezone.localdate(),
     )
     return redirect(job)
 

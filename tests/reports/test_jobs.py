@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
+from common.actors import Actor
 from reports import jobs
 from reports.models import ReportJob, ReportStorage
 from tests.factories import make_model
@@ -37,7 +38,7 @@ def test_a_worker_renders_the_pdf_and_stores_it_with_its_digest(celery_worker, r
     bob = make_user("bob", "model-risk-officer")
     make_model(model_name="credit-scoring-v3", risk_tier="critical")
     make_model(model_name="chatbot", risk_tier="high")
-    job = jobs.request_report("inventory", fmt="pdf", filters={"risk_tier": "critical"}, user=bob,
+    job = jobs.request_report("inventory", fmt="pdf", filters={"risk_tier": "critical"}, actor=Actor.for_user(bob),
                               now=timezone.now(), today=timezone.localdate())
     job = wait_until_finished(job)
     assert job.state == "done", job.error
