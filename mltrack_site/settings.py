@@ -194,6 +194,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mltrack@localhost")
 # shares (web, worker and scheduler); see docs/deployment.md. Importing these settings creates no
 # folder: each process makes the ones it needs (common/folders.py).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0" if PRODUCTION else "filesystem://")
+# Redis hands a message that a worker took but never acknowledged (the worker died) to another
+# worker after this many seconds. Longer than any report takes, so a slow render is not handed out
+# twice; a dead worker's report is picked up sooner by the sweeper below.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)
+if CELERY_VISIBILITY_TIMEOUT < 60:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT must be at least 60 seconds, not {CELERY_VISIBILITY_TIMEOUT}"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -207,14 +216,30 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks record their outcome in MLTrack's own tables (a report job, a snapshot): no result backend.
 CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged when its task ends, not when it starts, and a pool process that dies
+# mid-task (killed, out of memory) hands its message back to the broker: the work is not lost with
+# the process. Tasks are written to be run twice (a report job is claimed before it is rendered).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# A report job's lease (docs/deployment.md, "When a worker dies"): the worker rendering a report
+# renews it every third of this many seconds; a job whose lease ran out has lost its worker. The
+# sweeper then queues it again, up to MLTRACK_REPORT_JOB_ATTEMPTS renders in all, and after the
+# last one fails it with the reason.
+MLTRACK_REPORT_JOB_LEASE = env_int("MLTRACK_REPORT_JOB_LEASE", 2 * 60)
+if MLTRACK_REPORT_JOB_LEASE < 3:
+    raise ImproperlyConfigured(f"MLTRACK_REPORT_JOB_LEASE must be at least 3 seconds, not {MLTRACK_REPORT_JOB_LEASE}")
+MLTRACK_REPORT_JOB_ATTEMPTS = env_int("MLTRACK_REPORT_JOB_ATTEMPTS", 3)
+if MLTRACK_REPORT_JOB_ATTEMPTS < 1:
+    raise ImproperlyConfigured(f"MLTRACK_REPORT_JOB_ATTEMPTS must be at least 1, not {MLTRACK_REPORT_JOB_ATTEMPTS}")
 
 # The scheduler's jobs. Periods in seconds, not crontab(): importing celery.schedules here would add
 # a tenth of a second to every mltrack command, which otherwise never loads Celery. Each message
 # expires before the next one is sent, so a worker that was down does not run a backlog of one job.
 MINUTE, HOUR = 60, 60 * 60
+REPORT_JOB_SWEEP_PERIOD = MLTRACK_REPORT_JOB_LEASE / 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Every hour: today's compliance snapshot for the dashboard's trend, so a console started today
@@ -225,6 +250,12 @@ CELERY_BEAT_SCHEDULE = {
     # Every six hours: a review policy version dated in the future takes over on its effective date.
     "apply-review-policy": {
         "task": "inventory.tasks.apply_review_policy", "schedule": 6 * HOUR, "options": {"expires": 5 * HOUR},
+    },
+    # Every half lease (every minute by default): report jobs whose worker died are queued again or,
+    # after their last attempt, failed; so a dead worker's report is settled within 1.5 leases.
+    "sweep-report-jobs": {
+        "task": "reports.tasks.sweep_report_jobs", "schedule": REPORT_JOB_SWEEP_PERIOD,
+        "options": {"expires": 0.9 * REPORT_JOB_SWEEP_PERIOD},
     },
 }
 

@@ -7,6 +7,7 @@ report changes no data. Every number comes from reports.data, as in ``mltrack re
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -109,6 +110,7 @@ def job(request: HttpRequest, pk) -> HttpResponse:
     report_job = get_object_or_404(ReportJob, pk=pk)
     return render(request, "reports/job.html", {
         "job": report_job, "title": TITLES.get(report_job.kind, "Report"), "format_label": FORMAT_LABELS[report_job.format],
+        "max_attempts": settings.MLTRACK_REPORT_JOB_ATTEMPTS,
     })
 
 
@@ -120,6 +122,7 @@ def job_status(request: HttpRequest, pk) -> JsonResponse:
     return JsonResponse({
         "state": report_job.state, "state_label": report_job.get_state_display(), "progress": report_job.progress,
         "stage": report_job.stage, "error": report_job.error, "sha256": report_job.sha256, "size": report_job.size,
+        "attempts": report_job.attempts,
         "file_url": (
             reverse("reports:job-file", args=[report_job.pk]) if report_job.state == ReportJob.State.DONE else None
         ),

@@ -21,11 +21,12 @@ def ask(actor: Actor, kind: str = "risk", fmt: str = "pdf") -> ReportJob:
                                today=NOW.date())
 
 
-def test_a_reader_gets_a_queued_job(db, erin):
+def test_a_reader_gets_a_queued_job_with_a_deadline_to_be_claimed(db, erin):
     job = ask(Actor.for_user(erin))
     assert (job.state, job.requested_by, job.requested_by_name, job.stage) == ("queued", erin, "erin",
-                                                                               "Waiting for the worker")
-    assert job.filters == {"risk_tier": "high"} and job.requested_at == NOW
+                                                                               jobs.WAITING_STAGE)
+    assert job.filters == {"risk_tier": "high"} and job.attempts == 0
+    assert job.lease_expires_at == NOW + jobs.UNCLAIMED_RESEND_AFTER
 
 
 def test_a_trusted_operator_may_ask_without_an_account(db):
