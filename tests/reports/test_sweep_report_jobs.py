@@ -5,8 +5,10 @@ again. Its task and command run the same service."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -186,3 +188,20 @@ def test_the_command_says_what_it_would_do_and_then_does_it(db, bob, sent, froze
 def test_the_failure_reason_counts_attempts_in_words():
     assert worker_lost_message(1).startswith("The worker stopped while rendering this report (1 attempt);")
     assert "(2 attempts)" in worker_lost_message(2)
+
+
+def test_jobs_an_earlier_version_left_unfinished_are_settled_by_the_next_sweep(db, bob, sent, frozen_clock,
+                                                                             django_capture_on_commit_callbacks):
+    # Before leases, a job whose worker died stayed running for good; the migration hands such jobs
+    # (and queued ones, whose message may be gone) to the sweeper.
+    stranded = make_job(bob, state="running", progress=40)
+    waiting = make_job(bob)
+    migration = importlib.import_module("reports.migrations.0002_report_job_leases")
+    migration.settle_stranded_jobs(apps, None)
+    a_second_later = frozen_clock + dt.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep_report_jobs(now=a_second_later)
+    assert result == ([stranded.pk], [], [waiting.pk])
+    assert sorted(sent) == sorted([str(stranded.pk), str(waiting.pk)])
+    stranded.refresh_from_db()
+    assert stranded.state == "queued" and stranded.attempts == 1
