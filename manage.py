@@ -9,6 +9,10 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     try:
+        # The Celery app, so that tasks sent from a command or runserver reach the configured broker;
+        # it also makes the folders this process writes to (common/folders.py).
+        import mltrack_site.celery  # noqa: F401
+
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as exc:
         # A bad setting (an environment variable out of range, say) is the operator's to fix: the

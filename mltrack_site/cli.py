@@ -75,6 +75,9 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from common.folders import make_runtime_folders
+
+    make_runtime_folders()  # the SQLite database's folder, on a fresh checkout
 
 
 def run(args: argparse.Namespace) -> int:

@@ -155,7 +155,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,7 +188,6 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 # Outside production, serve straight from static/ (no collectstatic needed on a laptop).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -212,12 +210,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mltrack@localhost")
 
 # Background work and scheduled jobs (Celery). Production: Redis. The default needs no server:
 # the broker keeps its messages as files under var/broker/, which every process on this machine
-# shares (web, worker and scheduler); see docs/deployment.md.
+# shares (web, worker and scheduler); see docs/deployment.md. Importing these settings creates no
+# folder: each process makes the ones it needs (common/folders.py).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0" if PRODUCTION else "filesystem://")
+# Redis hands a message that a worker took but never acknowledged (the worker died) to another
+# worker after this many seconds. Longer than any report takes, so a slow render is not handed out
+# twice; a dead worker's report is picked up sooner by the sweeper below.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60, minimum=60, maximum=7 * 24 * 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR = VAR_DIR / "broker"
-    for folder in ("queue", "processed", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -225,18 +227,47 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+# Keep retrying a broker that is not up yet when a worker starts (Celery 6 stops deriving this).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks record their outcome in MLTrack's own tables (a report job, a snapshot): no result backend.
 CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged when its task ends, not when it starts, and a pool process that dies
+# mid-task (killed, out of memory) hands its message back to the broker: the work is not lost with
+# the process. Tasks are written to be run twice (a report job is claimed before it is rendered).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# A report job's lease (docs/deployment.md, "When a worker dies"): the worker rendering a report
+# renews it every third of this many seconds; a job whose lease ran out has lost its worker. The
+# sweeper then queues it again, up to MLTRACK_REPORT_JOB_ATTEMPTS renders in all, and after the
+# last one fails it with the reason.
+MLTRACK_REPORT_JOB_LEASE = env_int("MLTRACK_REPORT_JOB_LEASE", 2 * 60, minimum=3, maximum=24 * 60 * 60)
+MLTRACK_REPORT_JOB_ATTEMPTS = env_int("MLTRACK_REPORT_JOB_ATTEMPTS", 3, minimum=1, maximum=20)
+
+# The scheduler's jobs. Periods in seconds, not crontab(): importing celery.schedules here would add
+# a tenth of a second to every mltrack command, which otherwise never loads Celery. Each message
+# expires before the next one is sent, so a worker that was down does not run a backlog of one job.
+MINUTE, HOUR = 60, 60 * 60
+REPORT_JOB_SWEEP_PERIOD = MLTRACK_REPORT_JOB_LEASE / 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Today's compliance snapshot for the dashboard's trend; hourly, so a console started today
+    # Every hour: today's compliance snapshot for the dashboard's trend, so a console started today
     # has today's point within the hour (the task keeps one row per day and scope).
-    "compliance-snapshot": {"task": "reports.tasks.take_compliance_snapshot", "schedule": 60 * 60},
-    # A review policy version dated in the future takes over on its effective date.
-    "apply-review-policy": {"task": "inventory.tasks.apply_review_policy", "schedule": 6 * 60 * 60},
+    "compliance-snapshot": {
+        "task": "reports.tasks.take_compliance_snapshot", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
+    },
+    # Every six hours: a review policy version dated in the future takes over on its effective date.
+    "apply-review-policy": {
+        "task": "inventory.tasks.apply_review_policy", "schedule": 6 * HOUR, "options": {"expires": 5 * HOUR},
+    },
+    # Every half lease (every minute by default): report jobs whose worker died are queued again or,
+    # after their last attempt, failed; so a dead worker's report is settled within 1.5 leases.
+    "sweep-report-jobs": {
+        "task": "reports.tasks.sweep_report_jobs", "schedule": REPORT_JOB_SWEEP_PERIOD,
+        "options": {"expires": 0.9 * REPORT_JOB_SWEEP_PERIOD},
+    },
 }
 
 # Generated report files (PDF and OSCAL made in the background), served only through the console's

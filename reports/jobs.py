@@ -1,23 +1,35 @@
-"""Reports made in the background: a ReportJob is queued, a Celery worker renders it, records its
-progress as it goes, and stores the file with its SHA-256. The console shows the progress and
-offers the file when it is done.
+"""Reports made in the background: a ReportJob is queued, a Celery worker claims it, renders it
+while recording its progress, and stores the file with its SHA-256. The console shows the progress
+and offers the file when it is done.
 
 PDFs and OSCAL documents are made this way from the console: at bank scale they take longer than
-a web request should (OSCAL: about 10 s for 10,000 models, validation included)."""
+a web request should (OSCAL: about 10 s for 10,000 models, validation included).
+
+A worker may die mid-render (killed, out of memory, its machine gone). The job survives it: the
+worker holds the job by a lease (reports.leases), a job whose lease ran out may be claimed again,
+and the sweeper (reports.sweep) queues it again or, after the last attempt, fails it with the
+reason. Claims are conditional UPDATEs, so however often a job's message is delivered, one worker
+at a time renders it and it is finished once. docs/deployment.md, "When a worker dies".
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
+from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
 
-from reports.data import build_report, clean_filters
+from common.actors import Actor
+from common.authz import require
+from inventory import permissions as inventory_permissions
+from reports.data import KINDS, BadReportRequest, Report, build_report, clean_filters
 from reports.formats import EVIDENCE_FORMATS, InvalidOutput, file_name, render, render_pdf
+from reports.leases import Clock, Lease, LeaseLost
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -28,80 +40,119 @@ WORKER_UNREACHABLE_MESSAGE = (
     "Check that the worker and its broker are running (see docs/deployment.md), then try again."
 )
 FAILED_MESSAGE = "The report could not be produced: {error}"
+BAD_FORMAT_MESSAGE = "Reports are made in the background as {formats}, not {fmt!r}."
+WAITING_STAGE = "Waiting for the worker"
+READING_STAGE = "Reading the inventory"
+# A queued job that no worker has claimed by then has its message sent again by the sweeper: the
+# first may have been lost with a worker that had taken it (the file-based broker forgets messages
+# a killed worker held). Long enough for a busy worker to work through a queue of reports.
+UNCLAIMED_RESEND_AFTER = dt.timedelta(minutes=30)
 
 
 def request_report(
-    kind: str, *, fmt: str, filters: dict[str, str], user: AbstractBaseUser, now: dt.datetime, today: dt.date
+    kind: str, *, fmt: str, filters: dict[str, str], actor: Actor, now: dt.datetime, today: dt.date
 ) -> ReportJob:
-    """Queue a report for the worker; the job is sent once the transaction that created it commits."""
+    """Queue a report for the worker; the job is sent once the transaction that created it commits.
+
+    Anyone who may read the inventory may ask for a report (making one changes no data); others,
+    and deactivated accounts, are refused. Raises BadReportRequest for an unknown kind or format."""
+    require(actor, inventory_permissions.can_view, "ask for reports")
+    if kind not in KINDS:
+        raise BadReportRequest(f"Unknown report {kind!r}: choose {', '.join(KINDS)}.")
+    if fmt not in BACKGROUND_FORMATS:
+        raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=" or ".join(BACKGROUND_FORMATS), fmt=fmt))
     job = ReportJob.objects.create(
-        kind=kind, format=fmt, filters=clean_filters(filters), requested_by=user,
-        requested_by_name=user.get_username(), requested_at=now, as_of=today, stage="Waiting for the worker",
+        kind=kind, format=fmt, filters=clean_filters(filters), requested_by=actor.user, requested_by_name=actor.name,
+        requested_at=now, as_of=today, stage=WAITING_STAGE, lease_expires_at=now + UNCLAIMED_RESEND_AFTER,
     )
-    transaction.on_commit(lambda: _send(job))
+    transaction.on_commit(lambda: _send_or_fail(job.pk, now=now))
     return job
 
 
-def _send(job: ReportJob) -> None:
+def send_job(job_id: UUID | str) -> bool:
+    """Send the job's message to the worker; False (and logged) when the broker cannot take it."""
     from reports.tasks import render_report_job
 
     try:
-        render_report_job.delay(str(job.pk))
-    except Exception:  # the broker is down or misconfigured: say so on the job, do not lose the request
-        logger.exception("could not queue report job %s", job.pk)
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=ReportJob.State.FAILED, error=WORKER_UNREACHABLE_MESSAGE, finished_at=timezone.now()
+        render_report_job.delay(str(job_id))
+    except Exception:  # the broker is down or misconfigured: the caller decides what the job says
+        logger.exception("could not queue report job %s", job_id)
+        return False
+    return True
+
+
+def _send_or_fail(job_id: UUID, *, now: dt.datetime) -> None:
+    # Say so on the job at once rather than leave the person who asked waiting for nothing.
+    if not send_job(job_id):
+        ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
+            state=ReportJob.State.FAILED, error=WORKER_UNREACHABLE_MESSAGE, finished_at=now, lease_expires_at=None
         )
 
 
-def _progress(job: ReportJob, percent: int, stage: str) -> None:
-    job.progress, job.stage = percent, stage
-    ReportJob.objects.filter(pk=job.pk).update(progress=percent, stage=stage)
+def run_job(job_id: str, *, worker: str, clock: Clock) -> ReportJob | None:
+    """Claim the job and render it (what the worker runs); returns the finished job, or None when
+    this worker did not finish it.
 
-
-def _render(job: ReportJob, report) -> bytes:
-    if job.format == "pdf":
-        return render_pdf(report, progress=lambda percent, stage: _progress(job, min(99, max(5, percent)), stage))
-    _progress(job, 20, "Building and validating the OSCAL document")
-    return render(report, job.format)
-
-
-def run_job(job_id: str) -> ReportJob | None:
-    """Render a queued job (what the worker runs). A job that is not queued is left alone, so a
-    redelivered message never renders twice."""
-    claimed = ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
-        state=ReportJob.State.RUNNING, started_at=timezone.now(), progress=1, stage="Reading the inventory"
+    A job is claimed when it is queued, or running with a lease that has run out (its worker died)
+    and attempts left (``MLTRACK_REPORT_JOB_ATTEMPTS``). Any other job (held by a live worker,
+    done, failed, or gone) is left alone, so a redelivered message never renders a job twice."""
+    now = clock()
+    claimed = ReportJob.objects.claimable(now=now, max_attempts=settings.MLTRACK_REPORT_JOB_ATTEMPTS).filter(
+        pk=job_id
+    ).update(
+        state=ReportJob.State.RUNNING, attempts=F("attempts") + 1, worker=worker,
+        lease_expires_at=now + dt.timedelta(seconds=settings.MLTRACK_REPORT_JOB_LEASE),
+        started_at=now, progress=1, stage=READING_STAGE,
     )
     if not claimed:
+        logger.info("report job %s is not for this worker to render (finished, held by another, or gone)", job_id)
         return None
     job = ReportJob.objects.get(pk=job_id)
+    with Lease(job, clock=clock, seconds=settings.MLTRACK_REPORT_JOB_LEASE) as lease:
+        return _render_and_store(job, lease)
+
+
+def _render_and_store(job: ReportJob, lease: Lease) -> ReportJob | None:
     try:
         report = build_report(
             job.kind, filters=job.filters, today=job.as_of, now=job.requested_at, generated_by=job.requested_by_name,
             evidence=job.format in EVIDENCE_FORMATS,
         )
-        _progress(job, 5, "Report data built")
-        content = _render(job, report)
-        _store(job, report, content)
+        lease.progress(5, "Report data built")
+        content = _render(job, report, lease)
+        _store(job, report, content, lease)
+    except LeaseLost:
+        # This worker was presumed dead and the job went to another attempt: that one records it.
+        logger.warning("report job %s: attempt %s lost its lease; its work is dropped", job.pk, job.attempts)
+        _discard_file(job)
+        return None
     except Exception as exc:  # kept on the job for the person who asked; invalid output is expected, not logged
         if not isinstance(exc, InvalidOutput):
-            logger.exception("report job %s failed", job_id)
-        if job.file:  # stored, but the job could not be marked done: no file without its record
-            job.file.delete(save=False)
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=ReportJob.State.FAILED, error=FAILED_MESSAGE.format(error=exc), finished_at=timezone.now()
-        )
-        return ReportJob.objects.get(pk=job_id)
-    return job
+            logger.exception("report job %s failed", job.pk)
+        _discard_file(job)  # stored, but the job could not be marked done: no file without its record
+        try:
+            lease.finish(state=ReportJob.State.FAILED, error=FAILED_MESSAGE.format(error=exc))
+        except LeaseLost:
+            return None
+    return ReportJob.objects.get(pk=job.pk)
 
 
-def _store(job: ReportJob, report, content: bytes) -> None:
+def _render(job: ReportJob, report: Report, lease: Lease) -> bytes:
+    if job.format == "pdf":
+        return render_pdf(report, progress=lambda percent, stage: lease.progress(min(99, max(5, percent)), stage))
+    lease.progress(20, "Building and validating the OSCAL document")
+    return render(report, job.format)
+
+
+def _store(job: ReportJob, report: Report, content: bytes, lease: Lease) -> None:
     name = file_name(report, job.format)
     job.file.save(name, ContentFile(content), save=False)
-    job.file_name = name
-    job.sha256 = hashlib.sha256(content).hexdigest()
-    job.size = len(content)
-    job.model_count = report.metadata.model_count
-    job.state, job.progress, job.stage, job.finished_at = ReportJob.State.DONE, 100, "Done", timezone.now()
-    job.save(update_fields=["file", "file_name", "sha256", "size", "model_count", "state", "progress", "stage",
-                            "finished_at"])
+    lease.finish(
+        state=ReportJob.State.DONE, progress=100, stage="Done", file=job.file.name, file_name=name,
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), model_count=report.metadata.model_count,
+    )
+
+
+def _discard_file(job: ReportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)

@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+import mltrack_site.celery  # noqa: F401  (tasks the tests send go to the configured broker, as the console's do)
 from common.roles import assign_role
 from reviews import db_guards
 

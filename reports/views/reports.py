@@ -7,12 +7,14 @@ report changes no data. Every number comes from reports.data, as in ``mltrack re
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from common.actors import Actor
 from inventory import permissions as inventory_permissions
 from reports import jobs
 from reports.data import KINDS, TITLES, Report, build_report
@@ -96,7 +98,8 @@ def queue(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "kind": kind, "title": TITLES[kind]}, status=400)
     job = jobs.request_report(
-        kind, fmt=fmt, filters=form.filters(), user=request.user, now=timezone.now(), today=timezone.localdate()
+        kind, fmt=fmt, filters=form.filters(), actor=Actor.for_user(request.user), now=timezone.now(),
+        today=timezone.localdate(),
     )
     return redirect(job)
 
@@ -107,6 +110,7 @@ def job(request: HttpRequest, pk) -> HttpResponse:
     report_job = get_object_or_404(ReportJob, pk=pk)
     return render(request, "reports/job.html", {
         "job": report_job, "title": TITLES.get(report_job.kind, "Report"), "format_label": FORMAT_LABELS[report_job.format],
+        "max_attempts": settings.MLTRACK_REPORT_JOB_ATTEMPTS,
     })
 
 
@@ -118,6 +122,7 @@ def job_status(request: HttpRequest, pk) -> JsonResponse:
     return JsonResponse({
         "state": report_job.state, "state_label": report_job.get_state_display(), "progress": report_job.progress,
         "stage": report_job.stage, "error": report_job.error, "sha256": report_job.sha256, "size": report_job.size,
+        "attempts": report_job.attempts,
         "file_url": (
             reverse("reports:job-file", args=[report_job.pk]) if report_job.state == ReportJob.State.DONE else None
         ),

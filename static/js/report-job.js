@@ -14,6 +14,10 @@
     bar.textContent = status.progress + "%";
     field("state_label").textContent = status.state_label;
     field("stage").textContent = status.stage;
+    if (status.attempts > 1) {
+      field("attempts").textContent = status.attempts;
+      panel.querySelector('[data-when="retried"]').hidden = false;
+    }
     if (status.error) {
       field("error").textContent = status.error;
       field("error").hidden = false;

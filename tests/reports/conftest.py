@@ -3,10 +3,9 @@ PostgreSQL run), else the embedded default's file-based broker, in a folder of t
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
+from tests.brokers import sending_to
 from tests.conftest import weasyprint_load_error
 
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -36,30 +35,6 @@ def celery_worker(tmp_path, transactional_reviews):
 
     from mltrack_site.celery import app
 
-    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options")}
-    broker_url = os.environ.get("CELERY_BROKER_URL", "filesystem://")
-    options = {}
-    if broker_url.startswith("filesystem://"):
-        folders = {name: tmp_path / "broker" / name for name in ("queue", "processed", "control")}
-        for folder in folders.values():
-            folder.mkdir(parents=True)
-        options = {
-            "data_folder_in": str(folders["queue"]), "data_folder_out": str(folders["queue"]),
-            "processed_folder": str(folders["processed"]), "control_folder": str(folders["control"]),
-        }
-    app.conf.update(broker_url=broker_url, broker_transport_options=options)
-    _reset_connections(app)
-    try:
+    with sending_to(app, tmp_path / "broker"):
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
             yield app
-    finally:
-        app.conf.update(**saved)
-        _reset_connections(app)
-
-
-def _reset_connections(app) -> None:
-    """Drop the app's broker connections, so the next task is sent with the current settings."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 
 import pytest
@@ -11,11 +12,17 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import jobs
+from common.actors import Actor
+from reports import jobs, leases
 from reports.models import ReportJob, ReportStorage
 from tests.factories import make_model
 
 WAIT_SECONDS = 90
+
+
+def run(job: ReportJob) -> ReportJob | None:
+    """Run the job as the worker's task does, in this process."""
+    return jobs.run_job(str(job.pk), worker="test-worker pid 1", clock=timezone.now)
 
 
 def wait_until_finished(job: ReportJob) -> ReportJob:
@@ -37,11 +44,13 @@ def test_a_worker_renders_the_pdf_and_stores_it_with_its_digest(celery_worker, r
     bob = make_user("bob", "model-risk-officer")
     make_model(model_name="credit-scoring-v3", risk_tier="critical")
     make_model(model_name="chatbot", risk_tier="high")
-    job = jobs.request_report("inventory", fmt="pdf", filters={"risk_tier": "critical"}, user=bob,
+    job = jobs.request_report("inventory", fmt="pdf", filters={"risk_tier": "critical"}, actor=Actor.for_user(bob),
                               now=timezone.now(), today=timezone.localdate())
     job = wait_until_finished(job)
     assert job.state == "done", job.error
     assert job.progress == 100 and job.model_count == 1
+    # Claimed once, by the worker thread in this process, which gave the job up when it was done.
+    assert job.attempts == 1 and job.worker.endswith(f" pid {os.getpid()}") and job.lease_expires_at is None
     content = job.file.read()
     job.file.close()
     assert content.startswith(b"%PDF-")
@@ -63,8 +72,8 @@ def test_a_job_is_rendered_once_even_if_its_message_comes_twice(db, reports_dir,
     monkeypatch.setattr(jobs, "render_pdf", lambda report, progress: calls.append(report) or b"%PDF-1.7 test")
     job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
-    assert jobs.run_job(str(job.pk)).state == "done"
-    assert jobs.run_job(str(job.pk)) is None
+    assert run(job).state == "done"
+    assert run(job) is None
     assert len(calls) == 1
 
 
@@ -76,7 +85,7 @@ def test_a_failure_is_kept_on_the_job_with_its_reason(db, reports_dir, bob, monk
     monkeypatch.setattr(jobs, "render_pdf", broken)
     job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
-    job = jobs.run_job(str(job.pk))
+    job = run(job)
     assert job.state == "failed" and job.error == "The report could not be produced: no fonts"
     assert job.progress == 40 and not job.file
 
@@ -92,20 +101,24 @@ def test_a_file_that_cannot_be_stored_fails_the_job(db, reports_dir, bob, monkey
 
     monkeypatch.setattr(jobs, "render_pdf", lambda report, progress: b"%PDF-1.7 test")
     monkeypatch.setattr(ReportStorage, "_save", disk_full)
-    job = jobs.run_job(str(_queued_pdf(bob).pk))
+    job = run(_queued_pdf(bob))
 
     assert job.state == "failed" and "No space left on device" in job.error
     assert not job.file and not job.sha256
 
 
 def test_a_stored_file_whose_job_cannot_be_marked_done_is_removed(db, reports_dir, bob, monkeypatch):
-    def lost_connection(self, *args, **kwargs):
-        raise DatabaseError("server closed the connection unexpectedly")
+    finish = leases.Lease.finish
+
+    def lost_connection(self, **fields):
+        if fields["state"] == ReportJob.State.DONE:
+            raise DatabaseError("server closed the connection unexpectedly")
+        finish(self, **fields)
 
     queued = _queued_pdf(bob)
     monkeypatch.setattr(jobs, "render_pdf", lambda report, progress: b"%PDF-1.7 test")
-    monkeypatch.setattr(ReportJob, "save", lost_connection)
-    job = jobs.run_job(str(queued.pk))
+    monkeypatch.setattr(leases.Lease, "finish", lost_connection)
+    job = run(queued)
 
     assert job.state == "failed" and "server closed the connection" in job.error
     assert not job.file and not any(path.is_file() for path in reports_dir.rglob("*"))
@@ -137,7 +150,7 @@ def test_an_invalid_oscal_document_fails_the_job_and_nothing_is_kept(db, reports
     monkeypatch.setitem(formats.RENDERERS, "oscal", refuse)
     job = ReportJob.objects.create(kind="compliance", format="oscal", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
-    job = jobs.run_job(str(job.pk))
+    job = run(job)
     assert job.state == "failed" and "failed validation" in job.error and "missing start" in job.error
     assert not job.file and not job.sha256
     assert not reports_dir.exists() or not any(reports_dir.rglob("*.json"))
@@ -147,7 +160,7 @@ def test_a_job_makes_a_valid_oscal_document(db, reports_dir, bob):
     job = ReportJob.objects.create(kind="risk", format="oscal", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
     make_model(model_name="credit-scoring-v3", risk_tier="critical")
-    job = jobs.run_job(str(job.pk))
+    job = run(job)
     assert job.state == "done", job.error
     with job.file.open("rb") as stored:
         content = stored.read()

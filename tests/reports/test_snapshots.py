@@ -54,7 +54,7 @@ def test_taking_it_again_the_same_day_replaces_it(db, today):
 def test_the_scheduler_task_takes_todays_snapshot(db):
     make_model(model_name="a", deployment_date=RECENT)
     with time_machine.travel(NOW):
-        assert take_compliance_snapshot() == 5
+        assert take_compliance_snapshot() == "5 compliance snapshot(s) taken"
     assert whole(dt.date(2026, 11, 27)).evaluated == 1
 
 

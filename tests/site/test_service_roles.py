@@ -12,6 +12,7 @@ from common.actors import Actor
 from common.authz import Refused
 from inventory import sample_data, scheduling, services
 from inventory.models import AIModel
+from reports.jobs import request_report
 from reviews import services as review_services
 from tests.factories import make_model, model_data
 
@@ -50,6 +51,9 @@ WRITES = {
     "sample data": (lambda m, a: sample_data.generate(count=2, seed=1, actor=a, today=TODAY), {"carol"}),
     "record review": (_review, {"bob", "carol"}),
     "import reviews": (_batch, {"bob", "carol"}),
+    # Making a report changes no data: everyone who may read the inventory may ask for one.
+    "ask for a report": (lambda m, a: request_report("risk", fmt="pdf", filters={}, actor=a, now=NOW, today=TODAY),
+                         {"alice", "bob", "carol", "erin"}),
 }
 
 
