@@ -85,11 +85,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
-    # The domain apps, each built on the ones above it: reports -> compliance -> reviews -> inventory.
+    # The domain apps, each built on the ones above it: packages -> reports -> compliance -> reviews -> inventory.
     "inventory",
     "reviews",
     "compliance",
     "reports",
+    "packages",
 ]
 
 MIDDLEWARE = [

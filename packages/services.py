@@ -16,6 +16,8 @@ from inventory.models import AIModel, RiskTier
 from packages.bundle import Built, Progress, build_package
 from packages.content import Scope
 from packages.frameworks import framework
+from reports.jobs import BackgroundKind, queue_job
+from reports.models import ReportJob
 
 SCOPE_KINDS = ("model", "risk_tier", "business_line", "all")
 
@@ -45,10 +47,37 @@ def scope_of(kind: str, value: str = "") -> Scope:
     return Scope(kind, value.lower() if kind == "risk_tier" else value)
 
 
+def require_builder(actor: Actor) -> None:
+    """Refuse (common.authz.Refused) an actor who may not build exam packages."""
+    require(actor, permissions.can_govern, "build an exam package")
+
+
 def make_package(actor: Actor, framework_id: str, scope: Scope, *, today: dt.date, now: dt.datetime,
                  progress: Progress | None = None) -> Built:
     """Build one exam package of ``scope`` for ``framework_id`` as of ``today`` (refused unless the
     actor may govern models). Raises packages.frameworks.UnknownFramework for an unknown framework."""
-    require(actor, permissions.can_govern, "build an exam package")
+    require_builder(actor)
     return build_package(framework(framework_id), scope, today=today, now=now, generated_by=actor.name,
                          progress=progress)
+
+
+def request_package(actor: Actor, framework_id: str, scope: Scope, *, now: dt.datetime, today: dt.date) -> ReportJob:
+    """Queue a package for the background worker (the console's way: a whole inventory takes longer
+    than a web request). The same role check as make_package, before anything is queued."""
+    require_builder(actor)
+    framework(framework_id)
+    return queue_job(PACKAGE, fmt=ZIP, filters={"framework": framework_id, "scope": scope.kind, "value": scope.value},
+                     actor=actor, now=now, today=today)
+
+
+def _render_job(job: ReportJob, progress: Progress) -> tuple[bytes, str, int]:
+    """What the worker runs for a package job: as of the day asked for, by whom it was asked for."""
+    filters = job.filters
+    built = build_package(framework(filters["framework"]), Scope(filters["scope"], filters.get("value", "")),
+                          today=job.as_of, now=job.requested_at, generated_by=job.requested_by_name, progress=progress)
+    return built.content, built.file_name, built.manifest["counts"]["models"]
+
+
+PACKAGE, ZIP = "package", "zip"
+PACKAGE_JOBS = BackgroundKind(kind=PACKAGE, format=ZIP, title="Exam package", format_label="signed zip",
+                              media_type="application/zip", render=_render_job, index_url_name="packages:index")

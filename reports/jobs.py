@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
@@ -49,6 +51,31 @@ READING_STAGE = "Reading the inventory"
 UNCLAIMED_RESEND_AFTER = dt.timedelta(minutes=30)
 
 
+@dataclass(frozen=True)
+class BackgroundKind:
+    """Another kind of file the worker makes the way it makes reports (with a lease, progress,
+    attempts and its SHA-256), registered by an app above this one (exam packages), so that
+    reports never imports it. ``render(job, progress)`` returns the file's bytes, its name and the
+    number of models it covers."""
+
+    kind: str
+    format: str
+    title: str
+    format_label: str
+    media_type: str
+    render: Callable[[ReportJob, Callable[[int, str], None]], tuple[bytes, str, int]]
+    # The URL name of the page that lists these jobs (the job page links back to it).
+    index_url_name: str
+
+
+BACKGROUND_KINDS: dict[str, BackgroundKind] = {}
+
+
+def register_background_kind(background: BackgroundKind) -> None:
+    """Called from the registering app's AppConfig.ready()."""
+    BACKGROUND_KINDS[background.kind] = background
+
+
 def request_report(
     kind: str, *, fmt: str, filters: dict[str, str], actor: Actor, now: dt.datetime, today: dt.date
 ) -> ReportJob:
@@ -61,8 +88,15 @@ def request_report(
         raise BadReportRequest(f"Unknown report {kind!r}: choose {', '.join(KINDS)}.")
     if fmt not in BACKGROUND_FORMATS:
         raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=" or ".join(BACKGROUND_FORMATS), fmt=fmt))
+    return queue_job(kind, fmt=fmt, filters=clean_filters(filters), actor=actor, now=now, today=today)
+
+
+def queue_job(kind: str, *, fmt: str, filters: dict[str, str], actor: Actor, now: dt.datetime,
+              today: dt.date) -> ReportJob:
+    """Create a job and send it once the transaction that created it commits. For services that
+    have checked the request and the actor's role (request_report, and registered kinds' own)."""
     job = ReportJob.objects.create(
-        kind=kind, format=fmt, filters=clean_filters(filters), requested_by=actor.user, requested_by_name=actor.name,
+        kind=kind, format=fmt, filters=filters, requested_by=actor.user, requested_by_name=actor.name,
         requested_at=now, as_of=today, stage=WAITING_STAGE, lease_expires_at=now + UNCLAIMED_RESEND_AFTER,
     )
     transaction.on_commit(lambda: _send_or_fail(job.pk, now=now))
@@ -114,6 +148,12 @@ def run_job(job_id: str, *, worker: str, clock: Clock) -> ReportJob | None:
 
 def _render_and_store(job: ReportJob, lease: Lease) -> ReportJob | None:
     try:
+        background = BACKGROUND_KINDS.get(job.kind)
+        if background is not None:
+            content, name, model_count = background.render(job, lambda percent, stage: lease.progress(
+                min(99, max(1, percent)), stage))
+            _store_file(job, name, content, model_count, lease)
+            return ReportJob.objects.get(pk=job.pk)
         report = build_report(
             job.kind, filters=job.filters, today=job.as_of, now=job.requested_at, generated_by=job.requested_by_name,
             evidence=job.format in EVIDENCE_FORMATS,
@@ -145,11 +185,14 @@ def _render(job: ReportJob, report: Report, lease: Lease) -> bytes:
 
 
 def _store(job: ReportJob, report: Report, content: bytes, lease: Lease) -> None:
-    name = file_name(report, job.format)
+    _store_file(job, file_name(report, job.format), content, report.metadata.model_count, lease)
+
+
+def _store_file(job: ReportJob, name: str, content: bytes, model_count: int, lease: Lease) -> None:
     job.file.save(name, ContentFile(content), save=False)
     lease.finish(
         state=ReportJob.State.DONE, progress=100, stage="Done", file=job.file.name, file_name=name,
-        sha256=hashlib.sha256(content).hexdigest(), size=len(content), model_count=report.metadata.model_count,
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), model_count=model_count,
     )
 
 

@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
     inventory_permissions.require_view(request.user)
     form = ReportFilterForm(request.GET or None)
     query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
-    recent = ReportJob.objects.order_by("-requested_at")[:RECENT_JOBS]
+    recent = ReportJob.objects.filter(kind__in=KINDS).order_by("-requested_at")[:RECENT_JOBS]
     return render(request, "reports/index.html", {
         "form": form, "kinds": [(kind, TITLES[kind]) for kind in KINDS], "query": query, "jobs": list(recent),
     })
@@ -108,10 +108,23 @@ def queue(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 def job(request: HttpRequest, pk) -> HttpResponse:
     inventory_permissions.require_view(request.user)
     report_job = get_object_or_404(ReportJob, pk=pk)
+    title, format_label, _ = _described(report_job)
+    background = jobs.BACKGROUND_KINDS.get(report_job.kind)
+    back = (reverse(background.index_url_name), background.title + "s") if background else (reverse("reports:index"),
+                                                                                           "Reports")
     return render(request, "reports/job.html", {
-        "job": report_job, "title": TITLES.get(report_job.kind, "Report"), "format_label": FORMAT_LABELS[report_job.format],
+        "job": report_job, "title": title, "format_label": format_label, "back_url": back[0], "back_label": back[1],
+        "is_report": background is None,
         "max_attempts": settings.MLTRACK_REPORT_JOB_ATTEMPTS,
     })
+
+
+def _described(report_job: ReportJob) -> tuple[str, str, str]:
+    """(title, format label, media type) of a job: a report, or a kind another app registered."""
+    background = jobs.BACKGROUND_KINDS.get(report_job.kind)
+    if background is not None:
+        return background.title, background.format_label, background.media_type
+    return TITLES.get(report_job.kind, "Report"), FORMAT_LABELS[report_job.format], MEDIA_TYPES[report_job.format]
 
 
 @require_GET
@@ -134,6 +147,6 @@ def job_file(request: HttpRequest, pk) -> FileResponse:
     inventory_permissions.require_view(request.user)
     report_job = get_object_or_404(ReportJob, pk=pk, state=ReportJob.State.DONE)
     response = FileResponse(report_job.file.open("rb"), as_attachment=True, filename=report_job.file_name,
-                            content_type=MEDIA_TYPES[report_job.format])
+                            content_type=_described(report_job)[2])
     response["X-Content-SHA256"] = report_job.sha256
     return response
