@@ -5,4 +5,4 @@ from django.http import HttpRequest
 
 
 def console(request: HttpRequest) -> dict[str, object]:
-    return {"institution_name": settings.MLTRACK_INSTITUTION_NAME}
+    return {"institution_name": settings.MLTRACK_INSTITUTION_NAME, "access_contact": settings.MLTRACK_ACCESS_CONTACT}

@@ -327,6 +327,8 @@ LOGGING = {
 
 # MLTrack's own settings.
 MLTRACK_INSTITUTION_NAME = env_str("MLTRACK_INSTITUTION_NAME", "Example Bank, N.A.")
+# Whom people without a role (or without enough of one) are told to ask, on every refusal page.
+MLTRACK_ACCESS_CONTACT = env_str("MLTRACK_ACCESS_CONTACT", "your MLTrack administrator")
 MLTRACK_PAGE_SIZE = env_int("MLTRACK_PAGE_SIZE", 50, minimum=1, maximum=500)
 # The blank choice of the list page's filter drop-downs.
 FILTERS_EMPTY_CHOICE_LABEL = "Any"

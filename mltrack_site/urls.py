@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from common.login import LoginForm
 
@@ -9,6 +12,8 @@ admin.site.site_title = "MLTrack"
 admin.site.index_title = "Governance console administration"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the console's mark.
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("img/mltrack-mark.svg"), permanent=True))),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

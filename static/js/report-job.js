@@ -14,6 +14,8 @@
     bar.textContent = status.progress + "%";
     field("state_label").textContent = status.state_label;
     field("stage").textContent = status.stage;
+    // "Done", not "Done: Done": the stage is shown only when it says more than the state.
+    panel.querySelector('[data-when="stage"]').hidden = !status.stage || status.stage === status.state_label;
     if (status.attempts > 1) {
       field("attempts").textContent = status.attempts;
       panel.querySelector('[data-when="retried"]').hidden = false;
