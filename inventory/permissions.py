@@ -44,6 +44,13 @@ def can_edit(user: AbstractBaseUser, model: AIModel) -> bool:
     return user.has_perm(CHANGE_ANY) or (model.owner_id is not None and model.owner_id == user.pk)
 
 
+def why_not_edit(user: AbstractBaseUser) -> str:
+    """Why a user who may not edit a model may not, in the words of their role."""
+    if user.has_perm(CHANGE) and not user.has_perm(CHANGE_ANY):
+        return "model owners may change only the models they own"
+    return "only administrators, model risk officers and the model's owner may change a model"
+
+
 def can_govern(user: AbstractBaseUser) -> bool:
     """Whether the user may change risk tiers and lifecycle status (retire models)."""
     return user.has_perm(GOVERN)

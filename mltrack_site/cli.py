@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from common.cli import EXIT_USAGE, CLIError, installed_version, report_error
+from common.cli import EXIT_OK, EXIT_USAGE, CLIError, installed_version, report_error
 from common.cli.errors import CONFIGURATION, DATABASE, INVALID_VALUE, PERMISSION_DENIED
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
@@ -130,6 +130,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
     except CLIError as exc:
         return report_error(exc, args)
+    except BrokenPipeError:
+        # The reader stopped early (mltrack list | head): it has what it wanted; not an error.
+        from common.cli.output import silence_stdout
+
+        silence_stdout()
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return INTERRUPTED_EXIT

@@ -48,6 +48,12 @@ def _console_class() -> type:
                         segment = Segment(escape_text(segment.text), segment.style)
                     yield segment
 
+            def on_broken_pipe(self) -> None:
+                # rich exits with status 1 when the reader goes away; the entry point decides
+                # (mltrack list | head is not an error), so let the pipe's error reach it.
+                self.quiet = True
+                raise BrokenPipeError
+
         _safe_console_class = SafeConsole
     return _safe_console_class
 
@@ -186,3 +192,17 @@ class Painter:
                 codes = tuple(rendered.split(_PLACEHOLDER, 1))
             self._codes[style] = codes
         return f"{codes[0]}{text}{codes[1]}"
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device once its reader has gone (mltrack list | head), so that
+    flushing it at exit raises nothing more."""
+    import contextlib
+    import io
+    import os
+    import sys
+
+    # Best effort: stdout may be a stream without a file descriptor (tests capture it in memory).
+    with contextlib.suppress(AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -26,6 +26,7 @@ from common.cli import (
     write_error_text,
 )
 from common.cli.errors import UNKNOWN_TIER
+from common.cli.output import silence_stdout
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -162,7 +163,7 @@ def _run(args: argparse.Namespace, selection: Selection, output: str, *, report:
         _print(evaluation, single, selection, output, report=report, exit_code=code)
     except BrokenPipeError:
         # The reader stopped early (mltrack validate --all | head): not an error of ours.
-        _silence_stdout()
+        silence_stdout()
     return code
 
 
@@ -179,18 +180,6 @@ def _print(evaluation: Evaluation, single: ModelResult | None, selection: Select
 
         write_report(evaluation, _results(evaluation, single), total=_total(selection), what=selection.describe())
 
-
-def _silence_stdout() -> None:
-    """Point stdout at the null device, so that flushing it at exit raises nothing more."""
-    import contextlib
-    import io
-    import os
-    import sys
-
-    # Best effort: stdout may be a stream without a file descriptor (tests capture it in memory).
-    with contextlib.suppress(AttributeError, ValueError, OSError, io.UnsupportedOperation):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _evaluate(selection: Selection, today: dt.date) -> tuple[Evaluation, ModelResult | None]:

@@ -48,10 +48,8 @@ def handle_update(args: argparse.Namespace) -> int:
     # Checked before the lookup so that suggestions never show names to someone who may not see them.
     who.require(permissions.can_view, "view the inventory")
     model = find_model(args.name)
-    who.require(
-        lambda user: permissions.can_edit(user, model),
-        f"change {model.model_name} (model owners may change only the models they own)",
-    )
+    reason = permissions.why_not_edit(who.user) if who.user is not None else ""
+    who.require(lambda user: permissions.can_edit(user, model), f"change {model.model_name} ({reason})")
     if "owner" in raw:
         who.require(permissions.can_assign_owner, "change a model's owner account")
     today = timezone.localdate()

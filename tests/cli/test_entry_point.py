@@ -13,6 +13,8 @@ import pytest
 
 from mltrack_site.cli import build_parser, main
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -159,3 +161,22 @@ def test_it_explains_an_unmigrated_database_without_a_traceback(tmp_path):
     assert (as_json.returncode, as_json.stderr) == (1, "")
     error = json.loads(as_json.stdout)["error"]
     assert error["code"] == "database" and "python manage.py migrate" in error["message"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """mltrack list | head: the pipe closes after the first line; mltrack exits 0 and says nothing."""
+    import shutil
+
+    env = {**os.environ, "MLTRACK_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("MLTRACK_USER", None)
+    mltrack = shutil.which("mltrack", path=str(Path(sys.executable).parent)) or "mltrack"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT_ROOT, env=env, check=True, timeout=300)
+    subprocess.run([mltrack, "sample-data", "-n", "150", "--seed", "3"], env=env, check=True, timeout=300,
+                   capture_output=True)
+
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", f"'{mltrack}' list --per-page 150 | head -n 1"],
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 1

@@ -179,5 +179,17 @@ def test_it_refuses_an_examiner_and_changes_nothing(run, erin):
 
     assert result.code == 1
     assert "Permission denied: erin (role: examiner) may not change fraud-v2" in result.err
+    # An examiner is told what their role is for, not the owners' rule.
+    assert "only administrators, model risk officers and the model's owner may change a model" in result.err
+    assert "model owners may change only the models they own" not in result.err
     model = AIModel.objects.get()
     assert (model.status, model.history.count()) == ("active", 1)
+
+
+def test_a_model_owner_refused_another_owners_model_is_told_the_owners_rule(run, alice):
+    make_model(model_name="fraud-v2")
+
+    result = run("--user", "alice", "update", "fraud-v2", "--vendor", "Acme")
+
+    assert result.code == 1
+    assert "may not change fraud-v2 (model owners may change only the models they own)" in result.err
