@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.forms import ISODateField, add_service_errors
-from inventory import permissions, scheduling, services
+from common.forms import ISODateField
+from inventory import permissions, services
 from inventory.forms import ServiceValidatedForm
-from inventory.models import AIModel, ReviewPolicy, RiskTier
+from inventory.models import AIModel, ReviewPolicy
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -125,60 +125,28 @@ class AIModelAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class ReviewPolicyAdminForm(forms.ModelForm):
-    """The publish form; its checks are the service's (scheduling.prepare_review_policy)."""
-
-    actor: services.Actor | None = None
-
-    class Meta:
-        model = ReviewPolicy
-        fields = ["effective_date", "critical_days", "high_days", "medium_days", "low_days", "approval_reference"]
-        field_classes = {"effective_date": ISODateField}
-
-    def _post_clean(self) -> None:
-        data = self.cleaned_data
-        try:
-            scheduling.prepare_review_policy(
-                cycles={tier: data.get(f"{tier}_days") for tier in RiskTier.values},
-                effective_date=data.get("effective_date"),
-                approval_reference=data.get("approval_reference", ""),
-                actor=self.actor,
-            )
-        except ValidationError as exc:
-            already = set(self.errors)
-            add_service_errors(self, ValidationError({f: e for f, e in exc.error_dict.items() if f not in already}))
-
-
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(admin.ModelAdmin):
-    """Policy versions are published, never edited or deleted: a change is a new version."""
+    """Policy versions are published in the console (with what they would change, before confirming)
+    and never edited or deleted: a change is a new version; a version not yet in force is withdrawn."""
 
-    form = ReviewPolicyAdminForm
-    list_display = ["version", "effective_date", "critical_days", "high_days", "medium_days", "low_days", "created_by"]
-    readonly_fields = ["version", "created_by", "created_at"]
+    list_display = ["version", "effective_date", "critical_days", "high_days", "medium_days", "low_days", "created_by",
+                    "withdrawn_at"]
+    readonly_fields = ["version", "effective_date", "critical_days", "high_days", "medium_days", "low_days",
+                       "approval_reference", "rationale", "correction_reason", "created_by", "created_at",
+                       "withdrawn_at", "withdrawn_by", "withdrawal_reason"]
 
-    def get_form(self, request: HttpRequest, obj: ReviewPolicy | None = None, **kwargs):
-        # The service's checks depend on who is acting: the form class carries the acting user.
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"actor": services.Actor.for_user(request.user)})
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+        # One way to publish: the console's page, which shows the version's effect before it is confirmed.
+        if not self.has_add_permission(request):
+            raise PermissionDenied("Only administrators publish review policy versions.")
+        return redirect("inventory:policy-publish")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(permissions.MANAGE_POLICY)
+        return permissions.can_manage_policy(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: ReviewPolicy | None = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: ReviewPolicy | None = None) -> bool:
         return False
-
-    def save_model(self, request: HttpRequest, obj: ReviewPolicy, form, change: bool) -> None:
-        data = form.cleaned_data
-        policy = scheduling.publish_review_policy(
-            cycles={tier: data[f"{tier}_days"] for tier in ("critical", "high", "medium", "low")},
-            effective_date=data["effective_date"],
-            approval_reference=data.get("approval_reference", ""),
-            actor=services.Actor.for_user(request.user),
-            today=timezone.localdate(),
-        )
-        obj.pk = policy.pk
-        obj.__dict__.update(policy.__dict__)

@@ -91,9 +91,13 @@ def _choices_sql(choices: type[models.TextChoices]) -> list[str]:
 
 
 class ReviewPolicyQuerySet(models.QuerySet["ReviewPolicy"]):
+    def standing(self) -> ReviewPolicyQuerySet:
+        """Versions not withdrawn (a withdrawn version never takes effect)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def in_force(self, *, on: dt.date) -> ReviewPolicy:
-        """The policy version in force on a date: the latest effective on or before it."""
-        policy = self.filter(effective_date__lte=on).order_by("-effective_date", "-version").first()
+        """The policy version in force on a date: the latest standing one effective on or before it."""
+        policy = self.standing().filter(effective_date__lte=on).order_by("-effective_date", "-version").first()
         if policy is None:
             raise ReviewPolicy.DoesNotExist(f"no review policy is in force on {on.isoformat()}")
         return policy
@@ -114,8 +118,15 @@ class ReviewPolicy(models.Model):
     approval_reference = models.CharField(
         max_length=200, blank=True, help_text="Where this policy was approved, e.g. 'Model Risk Committee, 2026-11-02'."
     )
+    rationale = models.TextField(blank=True, help_text="Why the cycles change (required for every new version).")
+    # A version effective before the day it was published corrects the record; the reason says why.
+    correction_reason = models.TextField(blank=True)
     created_by = models.CharField(max_length=150, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A version that has not taken effect may be withdrawn; it stays listed, marked withdrawn.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.CharField(max_length=150, blank=True, editable=False)
+    withdrawal_reason = models.TextField(blank=True, editable=False)
 
     objects = ReviewPolicyQuerySet.as_manager()
 
@@ -130,6 +141,12 @@ class ReviewPolicy(models.Model):
                 & models.Q(medium_days__gte=1)
                 & models.Q(low_days__gte=1),
                 name="review_policy_cycles_positive",
+            ),
+            # Two standing versions never take effect on the same day (which would apply?).
+            models.UniqueConstraint(
+                fields=["effective_date"], condition=models.Q(withdrawn_at__isnull=True),
+                name="review_policy_one_per_day",
+                violation_error_message="Another version already takes effect on this day.",
             ),
         ]
         permissions = [("manage_review_policy", "Can publish a new review policy version")]

@@ -41,12 +41,27 @@ def schedule(model: AIModel, policy: ReviewPolicy) -> None:
     )
 
 
+# Cycles within reason: no tier reviewed more than monthly or less than every three years.
+MIN_CYCLE_DAYS, MAX_CYCLE_DAYS = 30, 1095
+CYCLE_RANGE_MESSAGE = "{tier} cycle must be between {low} and {high:,} days, not {days}."
+TIER_ORDER_MESSAGE = "A {riskier} model is never reviewed less often than a {safer} one: {riskier} {a} days > {safer} {b} days."
+REQUIRED_MESSAGE = "{label} is required: say {what}."
+PAST_MESSAGE = ("The effective date {date} is before today ({today}): a version takes effect on a future day, or today. "
+                "To correct the record, mark it a correction and give the reason.")
+SAME_DAY_MESSAGE = "Version {version} already takes effect on {date}: two versions may not take effect on the same day."
+WITHDRAW_EFFECTIVE_MESSAGE = "Version {version} took effect on {date}: only a version that has not taken effect can be withdrawn."
+WITHDRAWN_ALREADY_MESSAGE = "Version {version} was already withdrawn."
+
+
 def prepare_review_policy(
-    *, cycles: Mapping[str, Any], effective_date: Any, approval_reference: Any, actor: Actor
+    *, cycles: Mapping[str, Any], effective_date: Any, approval_reference: Any, rationale: Any, actor: Actor,
+    today: dt.date, correction_reason: Any = "",
 ) -> ReviewPolicy:
     """Build and check the next policy version without saving it: every problem at once, as a
-    ValidationError by field (the effective date YYYY-MM-DD within range, each cycle 1 to 3,660
-    days, the approval reference one line of printable text). Administrators only."""
+    ValidationError by field. The effective date is YYYY-MM-DD within range, today or later (or, for
+    a correction, earlier with the reason), and no other standing version takes effect that day;
+    each cycle is 30 to 1,095 days and a riskier tier is never reviewed less often; an approval
+    reference (one line) and a rationale are required. Administrators only."""
     require(actor, permissions.can_manage_policy, "publish review policy versions")
     errors: dict[str, list[str]] = {}
     if isinstance(effective_date, (str, dt.date)) and effective_date != "":
@@ -54,20 +69,21 @@ def prepare_review_policy(
             effective_date = dates.parse_date(effective_date, label="Effective date")
         except ValidationError as exc:
             errors["effective_date"], effective_date = exc.messages, None
-    try:
-        approval_reference = text.clean_line(str(approval_reference or ""), label="Approval reference")
-    except ValidationError as exc:
-        errors["approval_reference"], approval_reference = exc.messages, ""
+    approval_reference = _required(errors, "approval_reference", approval_reference, "Approval reference",
+                                   "where it was approved (committee and date)", multiline=False)
+    rationale = _required(errors, "rationale", rationale, "Rationale", "why the cycles change", multiline=True)
+    correction_reason = _text(errors, "correction_reason", correction_reason, "Correction reason")
+    if isinstance(effective_date, dt.date):
+        _check_date(errors, effective_date, today=today, correction_reason=correction_reason)
+    _check_cycles(errors, cycles)
     last = ReviewPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0
     policy = ReviewPolicy(
-        version=last + 1,
-        effective_date=effective_date or None,
-        approval_reference=approval_reference,
-        created_by=actor.name,
+        version=last + 1, effective_date=effective_date or None, approval_reference=approval_reference,
+        rationale=rationale, correction_reason=correction_reason, created_by=actor.name,
         **{f"{tier}_days": cycles.get(tier) for tier in RiskTier.values},
     )
     try:
-        policy.full_clean(exclude=["version", "created_by", *errors])
+        policy.full_clean(exclude=["version", "created_by", *errors], validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, messages)
@@ -76,18 +92,83 @@ def prepare_review_policy(
     return policy
 
 
+def _text(errors: dict, field: str, value: Any, label: str, *, multiline: bool = True) -> str:
+    try:
+        clean = text.clean_text if multiline else text.clean_line
+        return clean(str(value or ""), label=label).strip()
+    except ValidationError as exc:
+        errors[field] = exc.messages
+        return ""
+
+
+def _required(errors: dict, field: str, value: Any, label: str, what: str, *, multiline: bool) -> str:
+    cleaned = _text(errors, field, value, label, multiline=multiline)
+    if field not in errors and not cleaned:
+        errors[field] = [REQUIRED_MESSAGE.format(label=label, what=what)]
+    return cleaned
+
+
+def _check_date(errors: dict, effective_date: dt.date, *, today: dt.date, correction_reason: str) -> None:
+    if effective_date < today and not correction_reason:
+        errors["effective_date"] = [PAST_MESSAGE.format(date=effective_date.isoformat(), today=today.isoformat())]
+    same_day = ReviewPolicy.objects.standing().filter(effective_date=effective_date).values_list("version", flat=True)
+    if same_day:
+        errors.setdefault("effective_date", []).append(
+            SAME_DAY_MESSAGE.format(version=same_day[0], date=effective_date.isoformat()))
+
+
+def _check_cycles(errors: dict, cycles: Mapping[str, Any]) -> None:
+    valid = {}
+    for tier in RiskTier.values:
+        days = cycles.get(tier)
+        if isinstance(days, int) and not isinstance(days, bool):
+            if MIN_CYCLE_DAYS <= days <= MAX_CYCLE_DAYS:
+                valid[tier] = days
+            else:
+                errors[f"{tier}_days"] = [CYCLE_RANGE_MESSAGE.format(
+                    tier=tier.capitalize(), low=MIN_CYCLE_DAYS, high=MAX_CYCLE_DAYS, days=days)]
+    tiers = [tier for tier in RiskTier.values if tier in valid]  # riskiest first
+    for riskier, safer in zip(tiers, tiers[1:]):
+        if valid[riskier] > valid[safer]:
+            errors.setdefault(f"{riskier}_days", []).append(TIER_ORDER_MESSAGE.format(
+                riskier=riskier, safer=safer, a=valid[riskier], b=valid[safer]))
+
+
 @transaction.atomic
 def publish_review_policy(
-    *, cycles: Mapping[str, Any], effective_date: Any, approval_reference: Any, actor: Actor, today: dt.date
+    *, cycles: Mapping[str, Any], effective_date: Any, approval_reference: Any, rationale: Any, actor: Actor,
+    today: dt.date, correction_reason: Any = "",
 ) -> ReviewPolicy:
     """Publish a new policy version (checked by prepare_review_policy). If it is already in force,
     every schedule follows it now; a future-dated version is applied by apply_review_policy on its
     effective date. Administrators only."""
     policy = prepare_review_policy(
-        cycles=cycles, effective_date=effective_date, approval_reference=approval_reference, actor=actor
+        cycles=cycles, effective_date=effective_date, approval_reference=approval_reference, rationale=rationale,
+        actor=actor, today=today, correction_reason=correction_reason,
     )
     policy.save()
     apply_review_policy(actor=actor, today=today)
+    return policy
+
+
+@transaction.atomic
+def withdraw_review_policy(*, policy: ReviewPolicy, reason: Any, actor: Actor, now: dt.datetime,
+                           today: dt.date) -> ReviewPolicy:
+    """Withdraw a version that has not taken effect, with the reason; it stays listed as withdrawn
+    and never applies. Administrators only."""
+    require(actor, permissions.can_manage_policy, "withdraw review policy versions")
+    policy = ReviewPolicy.objects.select_for_update().get(pk=policy.pk)
+    errors: dict[str, list[str]] = {}
+    reason = _required(errors, "reason", reason, "Reason", "why the version is withdrawn", multiline=True)
+    if policy.withdrawn_at is not None:
+        errors["reason"] = [WITHDRAWN_ALREADY_MESSAGE.format(version=policy.version)]
+    elif policy.effective_date <= today:
+        errors["reason"] = [WITHDRAW_EFFECTIVE_MESSAGE.format(version=policy.version,
+                                                              date=policy.effective_date.isoformat())]
+    if errors:
+        raise ValidationError(errors)
+    policy.withdrawn_at, policy.withdrawn_by, policy.withdrawal_reason = now, actor.name, reason
+    policy.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     return policy
 
 

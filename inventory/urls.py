@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory import views
+from inventory import policy_views, views
 
 app_name = "inventory"
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("models/<int:pk>/edit/", views.model_edit, name="edit"),
     path("models/<int:pk>/status/", views.model_status, name="status"),
     path("models/<int:pk>/delete/", views.model_delete, name="delete"),
-    path("review-policy/", views.policy_list, name="policy"),
+    path("review-policy/", policy_views.policy_list, name="policy"),
+    path("review-policy/publish/", policy_views.policy_publish, name="policy-publish"),
+    path("review-policy/<int:pk>/withdraw/", policy_views.policy_withdraw, name="policy-withdraw"),
 ]

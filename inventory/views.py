@@ -17,7 +17,7 @@ from inventory import permissions, services
 from inventory.filters import AIModelFilterSet
 from inventory.forms import AIModelForm, StatusForm
 from inventory.history import model_history
-from inventory.models import ALLOWED_TRANSITIONS, AIModel, ReviewPolicy, Status
+from inventory.models import ALLOWED_TRANSITIONS, AIModel, Status
 
 # The inventory list and the model page, as other apps name them to add a panel (common.panels).
 LIST_PAGE = "inventory.list"
@@ -140,16 +140,3 @@ def model_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("inventory:list")
     return render(request, "inventory/aimodel_confirm_delete.html", {"model": model})
 
-
-def policy_list(request: HttpRequest) -> HttpResponse:
-    permissions.require_view(request.user)
-    today = _today()
-    return render(
-        request,
-        "inventory/reviewpolicy_list.html",
-        {
-            "policies": list(ReviewPolicy.objects.all()),
-            "in_force": ReviewPolicy.objects.in_force(on=today),
-            "can_manage": request.user.has_perm(permissions.MANAGE_POLICY),
-        },
-    )

@@ -48,7 +48,7 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
         reverse("reviews:verify"), reverse("compliance:evaluation"), reverse("reports:index"),
         reverse("reports:report", args=["inventory"]), reverse("reports:report", args=["risk"]),
         job.get_absolute_url(), reverse("admin:index"), reverse("admin:inventory_aimodel_changelist"),
-        reverse("admin:inventory_aimodel_change", args=[model.pk]), reverse("admin:inventory_reviewpolicy_add"),
+        reverse("admin:inventory_aimodel_change", args=[model.pk]), reverse("inventory:policy-publish"),
     ]
     for url in urls:
         response = page.goto(f"{live_server.url}{url}")

@@ -105,19 +105,13 @@ def test_a_reviewed_model_cannot_be_deleted_in_the_admin(client, bob):
     assert AIModel.objects.filter(pk=model.pk).exists()
 
 
-def test_publishing_a_policy_in_the_admin_reschedules_models(client, carol, today):
-    model = make_model(risk_tier="critical", deployment_date=dt.date(2026, 11, 1))
+def test_publishing_from_the_admin_goes_to_the_consoles_page_with_its_preview(client, carol):
     client.force_login(carol)
-    response = client.post(
-        reverse("admin:inventory_reviewpolicy_add"),
-        {"effective_date": "2026-11-01", "critical_days": 60, "high_days": 90, "medium_days": 180, "low_days": 365,
-         "approval_reference": "MRC minutes 2026-10-30"},
-    )
-    assert response.status_code == 302
-    policy = ReviewPolicy.objects.get(version=2)
-    assert policy.created_by == "carol"
-    model.refresh_from_db()
-    assert model.next_review_date == dt.date(2026, 12, 31)
+
+    response = client.get(reverse("admin:inventory_reviewpolicy_add"))
+
+    assert response.status_code == 302 and response["Location"] == reverse("inventory:policy-publish")
+    assert ReviewPolicy.objects.count() == 1
 
 
 def test_policy_versions_cannot_be_edited_or_deleted(client, carol, bob):

@@ -90,15 +90,16 @@ def test_the_admin_names_the_bad_field(client, bob, overrides, message):
          "Effective date must be between 1900-01-01 and 2999-12-31 (YYYY-MM-DD), got 9999-12-30."),
         ({"effective_date": "20270101"}, "effective_date", "must be a date written YYYY-MM-DD"),
         ({"approval_reference": "MRC\x1b[2J minutes"}, "approval_reference", "U+001B ESCAPE"),
-        ({"critical_days": "0"}, "critical_days", "greater than or equal to 1"),
+        ({"critical_days": "0"}, "critical_days", "Critical cycle must be between 30 and 1,095 days, not 0."),
     ],
 )
 def test_the_policy_form_names_the_bad_field_and_publishes_nothing(client, carol, overrides, field, message):
     client.force_login(carol)
-    data = {"effective_date": "2026-11-01", "critical_days": 60, "high_days": 90, "medium_days": 180,
-            "low_days": 365, "approval_reference": "MRC minutes 2026-10-30", **overrides}
-    response = client.post(reverse("admin:inventory_reviewpolicy_add"), data)
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
+    data = {"effective_date": "2026-12-01", "critical_days": 60, "high_days": 90, "medium_days": 180,
+            "low_days": 365, "approval_reference": "MRC minutes 2026-10-30", "rationale": "tests",
+            "action": "publish", **overrides}
+    response = client.post(reverse("inventory:policy-publish"), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
     assert any(message in error for error in errors[field]), errors
     assert ReviewPolicy.objects.count() == 1

@@ -235,7 +235,8 @@ def test_a_back_dated_review_becomes_the_first_record(today):
 )
 def test_a_policy_with_a_bad_date_or_reference_is_refused_and_nothing_published(today, overrides, field, fragment):
     arguments = {"cycles": {"critical": 30, "high": 90, "medium": 180, "low": 365},
-                 "effective_date": "2027-01-01", "approval_reference": "MRC 2026-11-02", **overrides}
+                 "effective_date": "2027-01-01", "approval_reference": "MRC 2026-11-02", "rationale": "tests",
+                 **overrides}
     with pytest.raises(ValidationError) as exc_info:
         scheduling.publish_review_policy(**arguments, actor=ACTOR, today=today)
     assert fragment in exc_info.value.message_dict[field][0]

@@ -505,7 +505,7 @@ def test_it_lists_policy_versions_and_highlights_the_one_in_force(client, erin):
     assert response.context["in_force"].version == 1
     assert "In force today: version 1" in html
     assert 'class="table__row--highlight"' in html
-    assert reverse("admin:inventory_reviewpolicy_add") not in html
+    assert reverse("inventory:policy-publish") not in html
 
 
 def test_it_links_policy_managers_to_the_publishing_form(client, carol):
@@ -513,4 +513,4 @@ def test_it_links_policy_managers_to_the_publishing_form(client, carol):
 
     html = client.get(reverse("inventory:policy")).content.decode()
 
-    assert reverse("admin:inventory_reviewpolicy_add") in html
+    assert reverse("inventory:policy-publish") in html

@@ -46,7 +46,7 @@ WRITES = {
     "delete": (lambda m, a: services.delete_model(model=m, actor=a), {"bob", "carol"}),
     "publish policy": (lambda m, a: scheduling.publish_review_policy(
         cycles={"critical": 30, "high": 90, "medium": 180, "low": 365}, effective_date=TODAY, approval_reference="x",
-        actor=a, today=TODAY), {"carol"}),
+        rationale="tests", actor=a, today=TODAY), {"carol"}),
     "apply policy": (lambda m, a: scheduling.apply_review_policy(actor=a, today=TODAY), {"carol"}),
     "sample data": (lambda m, a: sample_data.generate(count=2, seed=1, actor=a, today=TODAY), {"carol"}),
     "record review": (_review, {"bob", "carol"}),

@@ -18,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from common.actors import Actor
+from inventory import scheduling
 from inventory.models import AIModel, ReviewPolicy
 from reports.models import ReportJob
 from reviews.models import ChainCheckpoint, ModelReview
@@ -55,6 +57,7 @@ def concrete_urls(objects: dict[str, Any]) -> list[str]:
         "inventory:status": [objects["model"]], "inventory:delete": [objects["model"]],
         "reviews:record": [objects["model"]], "reviews:detail": [objects["review"]],
         "reports:report": ["inventory"], "reports:download": ["inventory", "csv"], "reports:queue": ["risk", "pdf"],
+        "inventory:policy-withdraw": [objects["policy"]],
         "reports:job": [objects["job"]], "reports:job-status": [objects["job"]], "reports:job-file": [objects["job"]],
         "admin:inventory_aimodel_simple_history": [objects["inventory_aimodel"], objects["history"]],
         "admin:auth_user_password_change": [objects["auth_user"]],
@@ -83,8 +86,9 @@ def body(objects: dict[str, Any]) -> dict[str, Any]:
         "business_owner": "x", "technical_owner": "x", "deployment_date": "2026-01-01",
         "deployment_environment": "dev", "data_classification": "public", "status": "decommissioned",
         "owner": str(objects["owner"]), "review_date": "2026-11-27", "outcome": "passed",
-        "reviewer": "Walker", "performed_by_me": "on", "effective_date": "2026-11-27", "critical_days": "1",
-        "high_days": "1", "medium_days": "1", "low_days": "1", "approval_reference": "walk", "count": "3",
+        "reviewer": "Walker", "performed_by_me": "on", "effective_date": "2027-03-01", "critical_days": "30",
+        "high_days": "90", "medium_days": "180", "low_days": "365", "approval_reference": "walk", "rationale": "walk",
+        "reason": "walk", "count": "3",
         "post": "yes", "action": "delete_selected", "_selected_action": [str(objects["model"])],
         "username": "walker", "is_superuser": "on", "is_staff": "on", "is_active": "on",
         "groups": [str(administrators.pk)], "user_permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
@@ -142,11 +146,16 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
     attempt = AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
     log = AccessLog.objects.create(username="x", ip_address="10.0.0.1")
     failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1")
+    scheduled = scheduling.publish_review_policy(
+        cycles={"critical": 30, "high": 60, "medium": 180, "low": 365}, effective_date=dt.date(2027, 6, 1),
+        approval_reference="walk", rationale="a version not yet in force, to withdraw", today=dt.date(2026, 11, 27),
+        actor=Actor(name="tests", trusted=True))
     return {
+        "policy": scheduled.pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
         "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
         "history": theirs.history.latest("history_date").history_id,
-        "inventory_aimodel": theirs.pk, "inventory_reviewpolicy": ReviewPolicy.objects.get().pk,
+        "inventory_aimodel": theirs.pk, "inventory_reviewpolicy": ReviewPolicy.objects.get(version=1).pk,
         "reviews_modelreview": review.pk, "reviews_chaincheckpoint": checkpoint.pk,
         "auth_user": get_user_model().objects.get(username="charlie").pk,
         "auth_group": Group.objects.get(name="Examiner").pk,
