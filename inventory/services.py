@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
 
+from common import text
 from common.actors import Actor, stamp
 from common.authz import require
 from inventory import permissions
-from inventory.models import AIModel, ReviewPolicy, RiskTier, Status
+from inventory.models import DEFINITION_FIELDS, AIModel, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import schedule
 from inventory.validation import (
     BAD_CHOICE_MESSAGE,
@@ -108,10 +109,23 @@ def prepare_new_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) 
     return model
 
 
-def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+DECOMMISSION_REASON_MESSAGE = (
+    "Say why {name} is decommissioned: decommissioning is final, and the reason goes into its history."
+)
+
+
+def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date,
+                    reason: str = "") -> AIModel:
     """Apply and validate changes to ``model`` in memory: every problem at once, as a
-    ValidationError by field (a refused status change and bad field values together)."""
+    ValidationError by field (a refused status change and bad field values together). Decommissioning
+    needs a ``reason``."""
     fields, errors = normalize_fields(changes)
+    if fields.get("status") == Status.DECOMMISSIONED and model.status != Status.DECOMMISSIONED:
+        try:
+            if not text.clean_text(reason or "", label="Reason").strip():
+                errors["reason"] = [DECOMMISSION_REASON_MESSAGE.format(name=model.model_name)]
+        except ValidationError as exc:
+            errors["reason"] = exc.messages
     errors.update(_owner_errors(fields, actor, adding=False, current_owner_id=model.owner_id))
     if "status" in fields:
         try:
@@ -131,11 +145,12 @@ def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor,
     return model
 
 
-def check_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+def check_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date,
+                  reason: str = "") -> AIModel:
     """Validate everything, save nothing: the model as the changes would leave it, checked on a copy
     (``model`` is left as it was). Raises ValidationError with every problem, or PermissionDenied."""
     _authorize_changes(model, changes, actor)
-    return prepare_changes(model=copy.copy(model), changes=changes, actor=actor, today=today)
+    return prepare_changes(model=copy.copy(model), changes=changes, actor=actor, today=today, reason=reason)
 
 
 @transaction.atomic
@@ -167,7 +182,8 @@ def _save_checking_name(model: AIModel) -> None:
 
 
 @transaction.atomic
-def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date) -> AIModel:
+def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, today: dt.date,
+                 reason: str = "") -> AIModel:
     """Change a model's fields. Status changes follow the lifecycle (forward only, decommissioned
     is final); the next review date is recomputed when the tier or deployment date changes; the
     deployment date never moves after the first review record; only model risk officers and
@@ -179,8 +195,9 @@ def update_model(*, model: AIModel, changes: Mapping[str, Any], actor: Actor, to
     """
     current = _locked(model)
     _authorize_changes(current, changes, actor)
-    prepare_changes(model=current, changes=changes, actor=actor, today=today)
-    stamp(current, actor, "updated")
+    was = current.status
+    prepare_changes(model=current, changes=changes, actor=actor, today=today, reason=reason)
+    stamp(current, actor, _history_reason(was, current.status, reason))
     _save_checking_name(current)
     _copy_into(model, current)
     return model
@@ -202,8 +219,16 @@ def _copy_into(target: AIModel, source: AIModel) -> None:
             field.delete_cached_value(target)
 
 
-def change_status(*, model: AIModel, status: str, actor: Actor, today: dt.date) -> AIModel:
-    return update_model(model=model, changes={"status": status}, actor=actor, today=today)
+def change_status(*, model: AIModel, status: str, actor: Actor, today: dt.date, reason: str = "") -> AIModel:
+    """Move a model along its lifecycle; decommissioning (final) needs the reason, which its history keeps."""
+    return update_model(model=model, changes={"status": status}, actor=actor, today=today, reason=reason)
+
+
+def _history_reason(was: str, now: str, reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if now != was and now == Status.DECOMMISSIONED:
+        return f"decommissioned: {reason}"
+    return f"updated: {reason}" if reason else "updated"
 
 
 @transaction.atomic
@@ -223,3 +248,12 @@ def delete_model(*, model: AIModel, actor: Actor) -> None:
         model.delete()
     except ProtectedError:
         raise ValidationError(HAS_REVIEWS_MESSAGE.format(name=model.model_name), code="has_reviews") from None
+
+
+def review_invalidated_by(model: AIModel, changes: Mapping[str, Any]) -> list[str]:
+    """The definition fields among ``changes`` that would make a model whose definition matches its
+    last review "changed since review" (non-compliant until it is reviewed again); [] when none would.
+    Interfaces say so before saving (the console asks to confirm; mltrack update warns)."""
+    if not model.latest_outcome_state_hash or model.state_hash != model.latest_outcome_state_hash:
+        return []
+    return [name for name in DEFINITION_FIELDS if name in changes and changes[name] != getattr(model, name)]

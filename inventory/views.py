@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,7 +54,9 @@ def model_list(request: HttpRequest) -> HttpResponse:
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     model = permissions.get_model_for_user(request.user, pk)
     today = _today()
-    can_edit = permissions.can_edit(request.user, model)
+    # A decommissioned model is final: nothing to edit, and kept for the record (no delete).
+    final = model.status == Status.DECOMMISSIONED
+    can_edit = permissions.can_edit(request.user, model) and not final
     return render(
         request,
         "inventory/aimodel_detail.html",
@@ -65,7 +68,7 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle_days": model.review_policy.cycle_days(model.risk_tier),
             "panels": panels_for(MODEL_PAGE, request, model, today),
             "can_edit": can_edit,
-            "can_delete": permissions.can_delete(request.user),
+            "can_delete": permissions.can_delete(request.user) and not final,
             # Lifecycle changes belong to those who govern models (the service refuses anyone else).
             "transitions": sorted(ALLOWED_TRANSITIONS[Status(model.status)])
             if permissions.can_govern(request.user) else [],
@@ -93,8 +96,15 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = permissions.get_model_for_user(request.user, pk, writable=True)
     actor = services.Actor.for_user(request.user)
     form = AIModelForm(request.POST or None, instance=model, actor=actor)
+    invalidated: list[str] = []
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        invalidated = services.review_invalidated_by(model, changes)
+        if invalidated and request.POST.get("confirm_review_change") != "yes":
+            # Say so before saving: this change puts a reviewed model out of compliance until its next review.
+            return render(request, "inventory/aimodel_form.html", {
+                "form": form, "model": model, "title": f"Edit {model.model_name}",
+                "invalidated": [AIModel._meta.get_field(name).verbose_name for name in invalidated]})
         try:
             services.update_model(model=model, changes=changes, actor=actor, today=_today())
         except ValidationError as exc:
@@ -124,6 +134,28 @@ def model_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{model.model_name}: status changed from {old} to {model.status}.")
     return redirect(model)
+
+
+class DecommissionForm(forms.Form):
+    reason = forms.CharField(label="Why is it decommissioned?", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept in the model's history. Decommissioning is final.")
+
+
+def model_decommission(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decommissioning is final: a page that says so, asks for the reason, and then confirms."""
+    model = permissions.get_model_for_user(request.user, pk, writable=True)
+    form = DecommissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(model=model, status=Status.DECOMMISSIONED, actor=services.Actor.for_user(request.user),
+                                   today=_today(), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{model.model_name} is decommissioned.")
+            return redirect(model)
+    return render(request, "inventory/aimodel_decommission.html", {"model": model, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 def model_delete(request: HttpRequest, pk: int) -> HttpResponse:

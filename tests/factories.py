@@ -37,7 +37,8 @@ def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None =
 
 def decommission(model: AIModel, *, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None) -> AIModel:
     return services.change_status(
-        model=model, status=Status.DECOMMISSIONED, actor=actor or services.Actor(name="tests", trusted=True), today=today
+        model=model, status=Status.DECOMMISSIONED, actor=actor or services.Actor(name="tests", trusted=True), today=today,
+        reason="retired in tests",
     )
 
 

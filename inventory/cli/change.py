@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     update.add_argument("name", metavar="NAME", help="model name (any case)")
     add_field_flags(update, with_status=True)
+    update.add_argument("--reason", metavar="TEXT", default="",
+                        help="why (required with --status decommissioned; kept in the model's history)")
 
     delete = add_verb(
         subparsers, "delete", handle_delete, help="delete a model that was never reviewed",
@@ -57,7 +59,8 @@ def handle_update(args: argparse.Namespace) -> int:
 
     clean, errors = parse_fields(raw, today=today)
     # Every problem at once (lifecycle, fields, owner), nothing saved, the model left as it was.
-    collect_errors(errors, lambda: services.check_changes(model=model, changes=clean, actor=who.actor, today=today))
+    collect_errors(errors, lambda: services.check_changes(model=model, changes=clean, actor=who.actor, today=today,
+                                                          reason=args.reason))
     if errors:
         return fail_fields(err, f"Could not update {model.model_name}", errors)
 
@@ -65,9 +68,15 @@ def handle_update(args: argparse.Namespace) -> int:
     if not changed:
         out.print(f"Nothing to change: {model.model_name} already has these values.", markup=False)
         return EXIT_OK
+    invalidated = services.review_invalidated_by(model, {name: clean[name] for name in changed})
+    if invalidated:
+        err.print(f"Note: {model.model_name}'s last review ({model.latest_outcome_on.isoformat()}) covered its "
+                  f"definition as it was; changing {', '.join(name.replace('_', ' ') for name in invalidated)} makes "
+                  "it \"changed since review\" (not compliant) until it is reviewed again.", markup=False)
     try:
         services.update_model(
-            model=model, changes={name: clean[name] for name in changed}, actor=who.actor, today=today
+            model=model, changes={name: clean[name] for name in changed}, actor=who.actor, today=today,
+            reason=args.reason,
         )
     except ValidationError as exc:
         return fail_fields(err, f"Could not update {model.model_name}", exc.message_dict)

@@ -57,7 +57,8 @@ def test_an_empty_selection_passes(run, inventory):
 def test_a_retired_model_is_not_evaluated_and_passes(run):
     model = make_model(model_name="retired", deployment_date=RECENT, deployment_environment="staging")
     inventory_services.change_status(model=model, status=Status.DECOMMISSIONED,
-                                     actor=inventory_services.Actor(name="tests", trusted=True), today=TODAY)
+                                     actor=inventory_services.Actor(name="tests", trusted=True), today=TODAY,
+                                         reason="retired in tests")
 
     assert run("check", "retired").code == 0
     assert json.loads(run("check", "retired", "--json").out)["models"][0]["result"] == "not evaluated"

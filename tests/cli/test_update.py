@@ -72,7 +72,7 @@ def test_it_reports_every_problem_by_field_and_changes_nothing(run, today):
 
 def test_it_keeps_a_decommissioned_model_final(run):
     make_model(model_name="old")
-    run("update", "old", "--status", "decommissioned")
+    assert run("update", "old", "--status", "decommissioned", "--reason", "Retired.").code == 0
 
     result = run("update", "old", "--status", "deprecated")
 
@@ -193,3 +193,32 @@ def test_a_model_owner_refused_another_owners_model_is_told_the_owners_rule(run,
 
     assert result.code == 1
     assert "may not change fraud-v2 (model owners may change only the models they own)" in result.err
+
+
+def test_decommissioning_needs_a_reason_which_the_history_keeps(run, bob):
+    make_model(model_name="fraud-v2")
+
+    refused = run("--user", "bob", "update", "fraud-v2", "--status", "decommissioned")
+    done = run("--user", "bob", "update", "fraud-v2", "--status", "decommissioned", "--reason", "Replaced by v3.")
+
+    assert refused.code == 1
+    assert "Say why fraud-v2 is decommissioned" in refused.err
+    assert done.code == 0, done.err
+    model = AIModel.objects.get()
+    assert model.status == "decommissioned"
+    assert model.history.latest("history_date").history_change_reason == "decommissioned: Replaced by v3."
+
+
+def test_changing_a_reviewed_models_definition_says_it_will_be_changed_since_review(run, bob):
+    from tests.factories import record_review
+
+    model = make_model(model_name="fraud-v2")
+    record_review(model)
+
+    result = run("--user", "bob", "update", "fraud-v2", "--vendor", "Acme", "--notes", "moved")
+
+    assert result.code == 0, result.err
+    assert "changing vendor makes it \"changed since review\" (not compliant) until it is reviewed again" in \
+        " ".join(result.err.split())
+    quiet = run("--user", "bob", "update", "fraud-v2", "--notes", "only notes")
+    assert "changed since review" not in quiet.err

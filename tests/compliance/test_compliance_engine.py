@@ -201,7 +201,8 @@ def test_a_deprecated_model_outside_production_is_not_flagged():
 
 def test_a_decommissioned_model_still_marked_production_fails():
     model = fresh_model()
-    inventory_services.change_status(model=model, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY)
+    inventory_services.change_status(model=model, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY,
+        reason="retired in tests")
 
     result = evaluate_model(model, today=TODAY)
 
@@ -257,9 +258,11 @@ def test_retired_models_are_not_evaluated_and_decommissioned_production_models_c
     failing = make_model(model_name="failing", deployment_date=dt.date(2026, 1, 5))  # never reviewed, overdue
     deprecated = set_fields(fresh_model(model_name="deprecated"), status=Status.DEPRECATED, status_changed_on=TODAY)
     retired = fresh_model(model_name="retired", deployment_environment="staging")
-    inventory_services.change_status(model=retired, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY)
+    inventory_services.change_status(model=retired, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY,
+        reason="retired in tests")
     still_prod = fresh_model(model_name="still-prod")
-    inventory_services.change_status(model=still_prod, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY)
+    inventory_services.change_status(model=still_prod, status=Status.DECOMMISSIONED, actor=ACTOR, today=TODAY,
+        reason="retired in tests")
 
     evaluation = evaluate(today=TODAY)
 

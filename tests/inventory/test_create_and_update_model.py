@@ -170,7 +170,7 @@ def test_the_lifecycle_only_moves_forward(today, path, ok):
     model = make_model()
     try:
         for status in path:
-            services.change_status(model=model, status=status, actor=ACTOR, today=today)
+            services.change_status(model=model, status=status, actor=ACTOR, today=today, reason="retired in tests")
     except ValidationError as exc:
         assert not ok, exc
         assert "status" in exc.message_dict
@@ -181,7 +181,7 @@ def test_the_lifecycle_only_moves_forward(today, path, ok):
 
 def test_decommissioned_is_final(today):
     model = make_model()
-    services.change_status(model=model, status="decommissioned", actor=ACTOR, today=today)
+    services.change_status(model=model, status="decommissioned", actor=ACTOR, today=today, reason="retired in tests")
     with pytest.raises(ValidationError) as exc_info:
         services.change_status(model=model, status="active", actor=ACTOR, today=today)
     assert "final" in errors_of(exc_info)["status"][0]
@@ -209,7 +209,7 @@ def test_overdue_means_strictly_after_the_due_date(today):
     due_today = make_model(risk_tier="critical", deployment_date=today - dt.timedelta(days=30))
     overdue = make_model(risk_tier="critical", deployment_date=today - dt.timedelta(days=31))
     retired = make_model(risk_tier="critical", deployment_date=today - dt.timedelta(days=60))
-    services.change_status(model=retired, status="decommissioned", actor=ACTOR, today=today)
+    services.change_status(model=retired, status="decommissioned", actor=ACTOR, today=today, reason="retired in tests")
     assert list(AIModel.objects.overdue(today=today)) == [overdue]
     assert not due_today.is_overdue(today=today)
     assert list(AIModel.objects.due_within(today=today, days=30)) == [due_today]

@@ -303,9 +303,23 @@ def test_it_moves_a_model_forward_through_its_lifecycle(client, bob):
     assert model.status == Status.DEPRECATED
     assert deprecated["Location"] == model.get_absolute_url()
 
-    client.post(status_url, {"status": "decommissioned"})
+    # Decommissioning (final) needs a reason: a bare status change is refused, the confirmation page takes it.
+    without_reason = client.post(status_url, {"status": "decommissioned"})
+    model.refresh_from_db()
+    assert model.status == Status.DEPRECATED
+    assert message_texts(without_reason)[-1].startswith(f"Say why {model.model_name} is decommissioned")
+    confirm_url = reverse("inventory:decommission", args=[model.pk])
+    assert "Decommissioning is final." in client.get(confirm_url).content.decode()
+    assert client.post(confirm_url, {"reason": " "}).status_code == 400
+    client.post(confirm_url, {"reason": "Replaced by the 2027 scorecard."})
     model.refresh_from_db()
     assert model.status == Status.DECOMMISSIONED
+    assert model.history.latest("history_date").history_change_reason == (
+        "decommissioned: Replaced by the 2027 scorecard.")
+    page = client.get(model.get_absolute_url()).content.decode()
+    assert "decommissioned: Replaced by the 2027 scorecard." in page
+    assert reverse("inventory:edit", args=[model.pk]) not in page
+    assert reverse("inventory:delete", args=[model.pk]) not in page
 
     refused = client.post(status_url, {"status": "active"})
     model.refresh_from_db()
@@ -321,7 +335,7 @@ def test_it_offers_only_the_allowed_transitions(client, bob):
     html = client.get(model.get_absolute_url()).content.decode()
 
     assert 'value="deprecated"' in html
-    assert 'value="decommissioned"' in html
+    assert f'href="{reverse("inventory:decommission", args=[model.pk])}"' in html
     assert 'name="status" value="active"' not in html
 
 
@@ -514,3 +528,25 @@ def test_it_links_policy_managers_to_the_publishing_form(client, carol):
     html = client.get(reverse("inventory:policy")).content.decode()
 
     assert reverse("inventory:policy-publish") in html
+
+
+def test_editing_a_reviewed_models_definition_asks_to_confirm_first(client, bob):
+    from tests.factories import record_review
+
+    model = make_model(model_name="credit-v1")
+    record_review(model)
+    client.force_login(bob)
+    url = reverse("inventory:edit", args=[model.pk])
+    data = {**{name: getattr(model, name) or "" for name in (
+        "model_name", "vendor", "risk_tier", "use_case", "business_owner", "technical_owner", "model_version",
+        "deployment_environment", "api_endpoint", "data_classification", "model_type", "business_line", "notes")},
+        "deployment_date": model.deployment_date.isoformat(), "owner": model.owner_id or ""}
+
+    first = client.post(url, {**data, "vendor": "Acme"})
+    model.refresh_from_db()
+    assert first.status_code == 200 and model.vendor != "Acme"
+    assert "Saving makes credit-v1 “changed since review”" in first.content.decode()
+
+    confirmed = client.post(url, {**data, "vendor": "Acme", "confirm_review_change": "yes"})
+    model.refresh_from_db()
+    assert confirmed.status_code == 302 and model.vendor == "Acme"

@@ -33,7 +33,8 @@ def inventory(db, frozen_clock):
                deployment_date=dt.date(2026, 10, 15))
     retired = make_model(model_name="old-pricing", risk_tier="low", deployment_date=dt.date(2025, 1, 6))
     for status in ("deprecated", "decommissioned"):
-        retired = inventory_services.update_model(model=retired, changes={"status": status}, actor=BUILDER, today=TODAY)
+        retired = inventory_services.update_model(model=retired, changes={"status": status}, actor=BUILDER, today=TODAY,
+                                                  reason="replaced by a new pricing model")
     record_review(reviewed, reviewer="Dana Validator", review_date=dt.date(2026, 11, 20), notes="second look")
 
 

@@ -76,6 +76,7 @@ def test_past_reviews_of_a_since_decommissioned_model_are_history(today):
     from inventory import services as inventory_services
 
     model = make_model(deployment_date=dt.date(2025, 1, 1))
-    inventory_services.change_status(model=model, status="decommissioned", actor=Actor(name="t", trusted=True), today=today)
+    inventory_services.change_status(model=model, status="decommissioned", actor=Actor(name="t", trusted=True), today=today,
+        reason="retired in tests")
     append_reviews(rows=rows_for([model], [dt.date(2025, 6, 1)]), actor=Actor(name="i", trusted=True), today=today, now=NOW)
     assert ModelReview.objects.get().model == model

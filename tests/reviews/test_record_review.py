@@ -93,7 +93,8 @@ def test_it_rejects_bad_input_and_writes_nothing(today, fields, field, fragment)
 
 def test_a_decommissioned_model_is_not_reviewed(today):
     model = make_model()
-    inventory_services.change_status(model=model, status="decommissioned", actor=ACTOR, today=today)
+    inventory_services.change_status(model=model, status="decommissioned", actor=ACTOR, today=today,
+        reason="retired in tests")
     with pytest.raises(ValidationError, match="decommissioned"):
         record(model)
 

@@ -187,7 +187,8 @@ def test_the_verification_page_names_the_first_bad_record(client, erin, today):
 
 def test_decommissioned_models_offer_no_review_form(client, bob, today):
     model = make_model()
-    inventory_services.change_status(model=model, status="decommissioned", actor=inventory_services.Actor(name="t", trusted=True), today=today)
+    inventory_services.change_status(model=model, status="decommissioned", actor=inventory_services.Actor(name="t", trusted=True), today=today,
+        reason="retired in tests")
     client.force_login(bob)
     assert "Record a review" not in client.get(model.get_absolute_url()).content.decode()
     response = client.post(reverse("reviews:record", args=[model.pk]), review_post())

@@ -55,6 +55,7 @@ def concrete_urls(objects: dict[str, Any]) -> list[str]:
     by_name = {
         "inventory:detail": [objects["model"]], "inventory:edit": [objects["model"]],
         "inventory:status": [objects["model"]], "inventory:delete": [objects["model"]],
+        "inventory:decommission": [objects["model"]],
         "reviews:record": [objects["model"]], "reviews:detail": [objects["review"]],
         "reports:report": ["inventory"], "reports:download": ["inventory", "csv"], "reports:queue": ["risk", "pdf"],
         "inventory:policy-withdraw": [objects["policy"]],
