@@ -405,9 +405,19 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
             today,
         ),
         high_risk_models=_high_risk_in_production(models, today),
-        trend=_trend(scope, today) if scope is not None else [],
+        trend=_with_today(_trend(scope, today), summary_from(counts), counts["overdue"], today) if scope is not None else [],
         trend_scope=scope,
     )
+
+
+LIVE = "live"
+
+
+def _with_today(points: list[TrendPoint], compliance, overdue: int, today: dt.date) -> list[TrendPoint]:
+    """The trend with today's point as the live figure the page's headline shows (one number per
+    figure): the day's snapshot, taken hourly, may be behind edits made since."""
+    live = TrendPoint(today, compliance.evaluated, compliance.passed, compliance.compliance_rate, overdue, LIVE)
+    return [point for point in points if point.day != today] + [live]
 
 
 # A cached portfolio lives at most this long: the compliance trend's snapshots and changes made

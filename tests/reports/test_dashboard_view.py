@@ -169,7 +169,8 @@ def test_the_charts_are_svg_images_with_a_title_and_their_numbers_as_text(client
     html = client.get(URL).content.decode()
 
     # The donut, tiers, overdue ages, vendors, environments and business lines (no snapshot, no trend).
-    assert html.count('<svg class="chart') == 6
+    # The five panels' charts and the trend (today's live point at least).
+    assert html.count('<svg class="chart') == 7
     assert ("<title>Models by risk tier</title>"
             "<desc>Critical: 2 models; High: 3 models; Medium: 2 models; Low: 1 model. Total 8.</desc>") in html
     assert "<title>Compliance rate</title>" in html
@@ -196,11 +197,16 @@ def test_the_trend_is_drawn_from_the_daily_snapshots(client, bob, inventory):
     client.force_login(bob)
 
     html = client.get(URL).content.decode()
+    live = summarize(today=TODAY)
 
     assert "<title>Compliance rate over time</title>" in html
-    assert ("<desc>3 daily snapshots from 2026-11-25 to 2026-11-27. 25.0% on 2026-11-25, 75.0% on 2026-11-27; "
-            "lowest 25.0% on 2026-11-25, highest 75.0% on 2026-11-27.</desc>") in html
-    assert "Latest: <strong>75.0%</strong> on 2026-11-27 (3 of 4 evaluated, 1 overdue)." in html
+    # Today's point is the live figure (the headline's), not today's earlier snapshot (75.0%).
+    assert (f"<desc>3 daily snapshots from 2026-11-25 to 2026-11-27. 25.0% on 2026-11-25, {live.compliance_rate}% on "
+            "2026-11-27;") in html
+    assert (f"Today: <strong>{live.compliance_rate}%</strong> ({live.passed} of {live.evaluated} evaluated, "
+            in html)
+    assert "live, as in the headline." in html
+    assert "2 earlier daily snapshots." in html
     assert 'class="chart__axis" x="42"' in html  # the y axis labels
     assert ">2026-11-25</text>" in html and ">2026-11-27</text>" in html
 
@@ -210,7 +216,7 @@ def test_without_snapshots_the_trend_panel_says_so(client, bob, inventory):
 
     html = client.get(URL).content.decode()
 
-    assert "No snapshot yet." in html
+    assert "No earlier daily snapshot yet." in html
 
 
 # Filters
