@@ -405,7 +405,7 @@ def build_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[
             today,
         ),
         high_risk_models=_high_risk_in_production(models, today),
-        trend=_with_today(_trend(scope, today), summary_from(counts), counts["overdue"], today) if scope is not None else [],
+        trend=[] if scope is None else _with_today(_trend(scope, today), summary_from(counts), counts["overdue"], today),
         trend_scope=scope,
     )
 
