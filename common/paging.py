@@ -21,6 +21,9 @@ class Paged:
 
 def paginate(request: HttpRequest, rows: Sequence[Any], per_page: int) -> Paged:
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    # The page numbers the pager links to: the first, the last, and two either side of this one
+    # (Paginator.ELLIPSIS between), so a reader can jump, not only step.
+    page.numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     query = request.GET.copy()
     query.pop("page", None)
     return Paged(page=page, items=list(page.object_list), query=query)

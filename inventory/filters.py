@@ -39,12 +39,13 @@ SORTS = {
 class AIModelFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     risk_tier = django_filters.ChoiceFilter(choices=RiskTier.choices, label="Risk tier")
-    vendor = django_filters.CharFilter(field_name="vendor", lookup_expr="iexact", label="Vendor")
+    # Part of the name, any case ("moody" finds Moody's Analytics); the page suggests the values in use.
+    vendor = django_filters.CharFilter(field_name="vendor", lookup_expr="icontains", label="Vendor")
     deployment_environment = django_filters.ChoiceFilter(choices=Environment.choices, label="Environment")
     status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
     model_type = django_filters.ChoiceFilter(choices=ModelType.choices, label="Model type")
     data_classification = django_filters.ChoiceFilter(choices=DataClassification.choices, label="Data classification")
-    business_line = django_filters.CharFilter(field_name="business_line", lookup_expr="iexact", label="Business line")
+    business_line = django_filters.CharFilter(field_name="business_line", lookup_expr="icontains", label="Business line")
     review = django_filters.ChoiceFilter(
         choices=[
             ("overdue", "Overdue"),

@@ -244,7 +244,22 @@ def overdue_between(*, today: dt.date, min_days: int = 1, max_days: int | None =
     return condition
 
 
+SUGGESTED_VALUES = 500
+
+
 class AIModelQuerySet(models.QuerySet["AIModel"]):
+    def values_in_use(self) -> dict[str, list[str]]:
+        """The vendors and business lines in use (the first 500 of each, by name), in one query,
+        for the filters' suggestions."""
+        def column(name: str):
+            return (self.order_by().exclude(**{name: ""}).annotate(kind=models.Value(name, output_field=models.CharField()))
+                    .values_list("kind", name))
+
+        found: dict[str, set[str]] = {"vendor": set(), "business_line": set()}
+        for kind, value in column("vendor").union(column("business_line")):
+            found[kind].add(value)
+        return {kind: sorted(values, key=str.casefold)[:SUGGESTED_VALUES] for kind, values in found.items()}
+
     def named(self, name: str) -> AIModelQuerySet:
         """The model with this name as people read it: compared by ``common.text.name_key`` (case,
         width, invisible characters and look-alike letters aside), on the unique name_key index.

@@ -8,6 +8,18 @@ from inventory.models import AIModel
 from reviews.models import ModelReview, Outcome
 
 
+INVERTED_RANGE_MESSAGE = "“Reviewed from” ({start}) is after “Reviewed until” ({end}): no review can match. Swap them."
+
+
+class TrailFilterForm(forms.Form):
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", INVERTED_RANGE_MESSAGE.format(start=start.isoformat(), end=end.isoformat()))
+        return cleaned
+
+
 class ModelReviewFilterSet(django_filters.FilterSet):
     model = django_filters.CharFilter(method="filter_model_name", label="Model")
     # One model's whole trail (the link on its page); not shown as a form field.
@@ -26,6 +38,7 @@ class ModelReviewFilterSet(django_filters.FilterSet):
     class Meta:
         model = ModelReview
         fields: list[str] = []
+        form = TrailFilterForm
 
     def filter_model_name(self, queryset: QuerySet[ModelReview], name: str, value: str) -> QuerySet[ModelReview]:
         # Match names in the inventory (100,000 rows), then use the review table's model index,

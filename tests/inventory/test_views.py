@@ -411,15 +411,20 @@ def test_it_refuses_a_bad_sample_count(client, carol, count):
 
 
 def _list_queries(client, django_assert_max_num_queries) -> int:
+    # The first view after a change also reads the filters' suggestions (one query, then cached).
+    with django_assert_max_num_queries(10) as first:
+        client.get(LIST_URL, {"sort": "next_review"})
     with django_assert_max_num_queries(10) as captured:
         response = client.get(LIST_URL, {"sort": "next_review"})
     assert response.status_code == 200
+    assert len(first) == len(captured) + 1
     return len(captured)
 
 
 def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_assert_max_num_queries):
     # Budget: session, user, user permissions, group permissions, the page count, the page rows
-    # (owner joined) = 6; the template must add none, so 3 and 30 models cost the same.
+    # (owner joined), the latest change (the filters' suggestions, cached per change) = 7; the
+    # template must add none, so 3 and 30 models cost the same.
     client.force_login(carol)
     for _ in range(3):
         make_model(owner=alice)
@@ -428,7 +433,7 @@ def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_a
         make_model(owner=alice)
     with_thirty = _list_queries(client, django_assert_max_num_queries)
 
-    assert with_three == with_thirty == 6
+    assert with_three == with_thirty == 7
 
 
 def _detail_queries(client, model, django_assert_max_num_queries) -> int:
@@ -550,3 +555,34 @@ def test_editing_a_reviewed_models_definition_asks_to_confirm_first(client, bob)
     confirmed = client.post(url, {**data, "vendor": "Acme", "confirm_review_change": "yes"})
     model.refresh_from_db()
     assert confirmed.status_code == 302 and model.vendor == "Acme"
+
+
+def test_the_pager_links_to_page_numbers_not_only_the_next_one(client, bob, settings):
+    settings.MLTRACK_PAGE_SIZE = 1
+    for index in range(12):
+        make_model(model_name=f"paged-{index:02d}")
+    client.force_login(bob)
+
+    html = client.get(reverse("inventory:list"), {"page": 6}).content.decode()
+
+    for number in (1, 4, 5, 7, 8, 12):
+        assert f'aria-label="Page {number}">{number}</a>' in html
+    assert '<span class="pagination__current" aria-current="page">6</span>' in html
+    assert html.count('class="pagination__gap"') == 2
+    assert 'aria-label="Page 2"' not in html
+
+
+def test_vendor_and_business_line_filters_find_part_of_a_name_in_any_case_and_suggest_values(client, bob):
+    for index in range(3):
+        make_model(model_name=f"rating-{index}", vendor="Moody's Analytics", business_line="Credit Risk")
+    make_model(model_name="other", vendor="OpenAI", business_line="Retail")
+    client.force_login(bob)
+
+    by_vendor = client.get(reverse("inventory:list"), {"vendor": "moody"})
+    by_line = client.get(reverse("inventory:list"), {"business_line": "credit"})
+
+    assert {model.model_name for model in by_vendor.context["models"]} == {"rating-0", "rating-1", "rating-2"}
+    assert {model.model_name for model in by_line.context["models"]} == {"rating-0", "rating-1", "rating-2"}
+    html = by_vendor.content.decode()
+    assert 'list="vendor-values"' in html and '<option value="Moody&#x27;s Analytics">' in html
+    assert '<datalist id="business_line-values"><option value="Credit Risk"></option><option value="Retail">' in html
