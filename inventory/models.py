@@ -248,6 +248,11 @@ SUGGESTED_VALUES = 500
 
 
 class AIModelQuerySet(models.QuerySet["AIModel"]):
+    def only_sample_data(self) -> bool:
+        """Whether the inventory is empty or holds only generated sample models (a demo): no model
+        was ever registered otherwise (one query on the change history)."""
+        return not AIModel.history.filter(history_type="+").exclude(history_change_reason="sample data").exists()
+
     def values_in_use(self) -> dict[str, list[str]]:
         """The vendors and business lines in use (the first 500 of each, by name), in one query,
         for the filters' suggestions."""

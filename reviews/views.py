@@ -126,8 +126,9 @@ SAMPLE_DATA_MAX = 1000
 
 
 def sample_data_panel(request: HttpRequest, model: None, today: dt.date) -> Panel | None:
-    """The inventory list's sample-data box, for those who may generate sample data."""
-    if not inventory_permissions.can_generate_sample_data(request.user):
+    """The inventory list's sample-data box: for administrators, and only while the inventory is empty
+    or a demo (sample models only), so that it never sits in the way of a production inventory."""
+    if not inventory_permissions.can_generate_sample_data(request.user) or not AIModel.objects.only_sample_data():
         return None
     return Panel("reviews/includes/sample_data_panel.html", {"max_count": SAMPLE_DATA_MAX})
 

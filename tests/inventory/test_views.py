@@ -423,8 +423,9 @@ def _list_queries(client, django_assert_max_num_queries) -> int:
 
 def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_assert_max_num_queries):
     # Budget: session, user, user permissions, group permissions, the page count, the page rows
-    # (owner joined), the latest change (the filters' suggestions, cached per change) = 7; the
-    # template must add none, so 3 and 30 models cost the same.
+    # (owner joined), the latest change (the filters' suggestions, cached per change), and for an
+    # administrator whether the inventory is still a demo (the sample-data box) = 8; the template
+    # must add none, so 3 and 30 models cost the same.
     client.force_login(carol)
     for _ in range(3):
         make_model(owner=alice)
@@ -433,7 +434,7 @@ def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_a
         make_model(owner=alice)
     with_thirty = _list_queries(client, django_assert_max_num_queries)
 
-    assert with_three == with_thirty == 7
+    assert with_three == with_thirty == 8
 
 
 def _detail_queries(client, model, django_assert_max_num_queries) -> int:
@@ -586,3 +587,17 @@ def test_vendor_and_business_line_filters_find_part_of_a_name_in_any_case_and_su
     html = by_vendor.content.decode()
     assert 'list="vendor-values"' in html and '<option value="Moody&#x27;s Analytics">' in html
     assert '<datalist id="business_line-values"><option value="Credit Risk"></option><option value="Retail">' in html
+
+
+def test_the_sample_data_box_shows_only_to_administrators_while_the_inventory_is_a_demo(client, carol):
+    from common.actors import Actor
+    from inventory import sample_data
+
+    client.force_login(carol)
+    assert "Generate sample data" in client.get(reverse("inventory:list")).content.decode()
+    sample_data.generate(count=2, seed=1, actor=Actor(name="tests", trusted=True), today=dt.date(2026, 11, 27))
+    assert "Generate sample data" in client.get(reverse("inventory:list")).content.decode()
+
+    make_model(model_name="a-real-model")
+
+    assert "Generate sample data" not in client.get(reverse("inventory:list")).content.decode()
