@@ -24,8 +24,17 @@ from typing import Any
 from django.conf import settings
 from fontTools.ttLib import TTFont
 
+from inventory.models import DataClassification, Environment, ModelType, RiskTier, Status
 from reports.data import Cell, Column, Report, Table
 from reports.formats import EMPTY, display
+
+# Coded values a person reads as the console shows them ("High", "Production"), by column key.
+LABELS = {
+    key: dict(choices.choices)
+    for key, choices in (("risk_tier", RiskTier), ("deployment_environment", Environment), ("environment", Environment),
+                         ("status", Status), ("model_type", ModelType), ("data_classification", DataClassification))
+}
+ISO_DATE_LENGTH = len("2026-11-27")
 
 MAX_COLUMNS = 12
 # Columns that are bookkeeping rather than governance content, given up first (in this order)
@@ -46,10 +55,18 @@ class PrintColumn:
     label: str
     width: str  # percent of the table's width, as CSS wants it ("12.5")
     numeric: bool
+    nowrap: bool = False
 
 
-def format_cell(value: Cell) -> str:
-    """A cell as every format shows it to people (reports.formats.display), long text cut."""
+def _is_date(value: Cell) -> bool:
+    return isinstance(value, str) and len(value) == ISO_DATE_LENGTH and value[4] == "-" and value[7] == "-"
+
+
+def format_cell(value: Cell, key: str = "") -> str:
+    """A cell as every format shows it to people (reports.formats.display), coded values as their
+    labels, long text cut."""
+    if isinstance(value, str) and key in LABELS:
+        value = LABELS[key].get(value, value)
     text = display(value)
     if len(text) > MAX_CELL_CHARS:
         return text[:MAX_CELL_CHARS].rstrip() + CUT_MARK
@@ -126,7 +143,8 @@ def _percentile_90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
 
 
-def _column_widths(columns: list[Column], rows: list[list[str]]) -> tuple[float, list[float]]:
+def _column_widths(columns: list[Column], rows: list[list[str]], *, unbroken: list[bool] | None = None
+                   ) -> tuple[float, list[float]]:
     """The table's width (percent of the page's) and its columns' (percent of the table's).
 
     Each column needs room for its longest word (so dates, codes and single words don't break)
@@ -141,7 +159,8 @@ def _column_widths(columns: list[Column], rows: list[list[str]]) -> tuple[float,
         words = {word for text in texts for word in text.split()}
         longest_word = max((_text_mm(word) for word in words), default=0.0)
         header_word = max(_text_mm(word, font_file=BOLD_FONT) for word in column.label.split())
-        least.append(max(min(longest_word, LONGEST_UNBROKEN_MM), header_word) + SLACK_MM)
+        cap = longest_word if unbroken and unbroken[position] else LONGEST_UNBROKEN_MM
+        least.append(max(min(longest_word, cap), header_word) + SLACK_MM)
         usual = _percentile_90([_text_mm(text) for text in texts])
         wanted.append(max(least[-1], min(usual + SLACK_MM, LONGEST_TEXT_MM)))
     room = TABLE_WIDTH_MM - CELL_PADDING_MM * len(columns)
@@ -168,17 +187,21 @@ def _column_widths(columns: list[Column], rows: list[list[str]]) -> tuple[float,
 def layout_table(table: Table, number: str, *, main: bool) -> dict[str, Any]:
     """One table's section; ``main`` for the report's first table, the one its CSV holds."""
     indexes = choose_columns(table)
-    rows = [[format_cell(row[index]) for index in indexes] for row in table.rows]
     columns = [table.columns[index] for index in indexes]
-    table_width, widths = _column_widths(columns, rows)
+    rows = [[format_cell(row[index], column.key) for index, column in zip(indexes, columns, strict=True)]
+            for row in table.rows]
+    # A date never breaks across lines ("2027-02-0 / 7"): its column keeps it whole.
+    dates = [all(_is_date(row[index]) for row in table.rows if row[index]) and any(row[index] for row in table.rows)
+             for index in indexes]
+    table_width, widths = _column_widths(columns, rows, unbroken=dates)
     numeric = [
         all(isinstance(row[index], (int, float)) for row in table.rows if row[index] is not None)
         and any(row[index] is not None for row in table.rows)
         for index in indexes
     ]
     print_columns = [
-        PrintColumn(label=column.label, width=f"{width:.2f}", numeric=is_numeric)
-        for column, width, is_numeric in zip(columns, widths, numeric, strict=True)
+        PrintColumn(label=column.label, width=f"{width:.2f}", numeric=is_numeric, nowrap=is_date)
+        for column, width, is_numeric, is_date in zip(columns, widths, numeric, dates, strict=True)
     ]
     omitted = [column.label for index, column in enumerate(table.columns) if index not in indexes]
     return {
@@ -188,7 +211,7 @@ def layout_table(table: Table, number: str, *, main: bool) -> dict[str, Any]:
         "width": f"{table_width:.2f}",
         "columns": print_columns,
         # Each cell with its alignment, so the template needs no lookups.
-        "rows": [list(zip(row, numeric, strict=True)) for row in rows],
+        "rows": [list(zip(row, numeric, dates, strict=True)) for row in rows],
         "row_count": f"{len(rows):,}",
         "row_total": len(rows),
         "shown_count": len(columns),

@@ -128,7 +128,7 @@ def test_it_prints_every_row_of_every_table(inventory, kind):
         assert f"{len(table.rows):,} row" in text
         # pypdf reads a table cell by cell, in order, so each row reads as its cells in a row.
         for row in table.rows:
-            line = " ".join(layout.format_cell(row[index]) for index in shown)
+            line = " ".join(layout.format_cell(row[index], table.columns[index].key) for index in shown)
             assert squash(line) in squash(text), f"{table.title}: {line!r} not in {text!r}"
 
 
@@ -137,6 +137,10 @@ def test_it_formats_numbers_dates_and_empty_values_consistently():
     assert layout.format_cell(37.5) == "37.5"
     assert layout.format_cell(2.0) == "2.0"
     assert layout.format_cell("2026-11-27") == "2026-11-27"
+    # Coded values read as the console shows them.
+    assert (layout.format_cell("high", "risk_tier"), layout.format_cell("prod", "deployment_environment")) == (
+        "High", "Production")
+    assert layout.format_cell("high", "vendor") == "high"
     assert layout.format_cell(None) == layout.format_cell("") == "—"
 
 
@@ -288,3 +292,14 @@ def test_the_html_escapes_report_text(inventory):
     assert "&lt;b&gt;bob&lt;/b&gt;" in html
     assert f'<img src="{TRACKER}">' not in html
     assert html.count("<thead>") == len(report.tables)
+
+
+def test_a_date_column_never_breaks_a_date_across_lines(inventory):
+    report = build_report("inventory", filters={}, today=TODAY, now=NOW, generated_by="bob")
+    laid_out = layout.layout_table(report.tables[0], "2", main=True)
+
+    dated = [column for column in laid_out["columns"] if column.nowrap]
+    assert {column.label for column in dated} >= {"Last review", "Next review"}
+    html = pdf.render_html(report)
+    assert '<td class="date">' in html
+    assert "table.data .date { white-space: nowrap; }" in (layout.static_root() / "reports" / "pdf.css").read_text()
