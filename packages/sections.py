@@ -122,7 +122,7 @@ class Facts:
         if not rules:
             return "Not assessed in MLTrack", "No records held in MLTrack"
         failing = sum(1 for failed in self.failures.values() if any(rule.id in failed for rule in rules))
-        evidence = "compliance/results.csv; oscal/assessment-results.json (objectives " + ", ".join(
+        evidence = "data/compliance.csv; oscal/assessment-results.json (objectives " + ", ".join(
             f"{rule.id}_obj" for rule in rules) + ")"
         if failing:
             return f"Not effective: {failing} model(s) fail", evidence
