@@ -12,8 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from api import cli as api_cli
 from common.cli import EXIT_USAGE, CLIError, installed_version, report_error
 from common.cli.errors import CONFIGURATION, DATABASE, PERMISSION_DENIED
+from common.cli.remote import wants_remote
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
 from reports import cli as reports_cli
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     reviews_cli.register(subparsers)
     compliance_cli.register(subparsers)
     reports_cli.register(subparsers)
+    api_cli.register(subparsers)
     return parser
 
 
@@ -69,6 +72,9 @@ def setup_django() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Set up Django and run the verb's handler; what Django itself refuses becomes a CLIError."""
+    if wants_remote(args):
+        # Remote mode asks a server's API (check, validate --url): no database, no Django at all.
+        return args.handler(args)
     # Imported here, not at the top: --version, --help and argparse's usage errors never load Django.
     from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 

@@ -10,8 +10,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("reports.urls")),
     path("", include("inventory.urls")),
     path("", include("reviews.urls")),
     path("", include("compliance.urls")),
+    path("", include("api.console_urls")),
 ]
