@@ -1,6 +1,6 @@
 """/api/v1/: every endpoint of the REST API (docs/api.md), namespaced "api"."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api.views import compliance, dashboard, docs, models, policies, reports, reviews, tokens
@@ -27,4 +27,6 @@ urlpatterns = [
     path("docs/", docs.swagger_ui, name="docs"),
     path("redoc/", docs.redoc, name="redoc"),
     *router.urls,
+    # Last: any other path under /api/v1/ is a JSON 404 (not the console's HTML page).
+    re_path(r"^.*$", docs.not_found, name="not-found"),
 ]

@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The model inventory, audit trail, compliance, dashboard and reports of MLTrack. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for signed-in clients, as every endpoint is.
+    "SERVE_PERMISSIONS": ["api.permissions.SignedIn"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -8,6 +8,20 @@ the console, who are sent to the login page first.
 from __future__ import annotations
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema in YAML (default) or JSON (Accept: application/json); its errors in JSON, as every
+    endpoint's are, whatever format was asked for."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            response.accepted_renderer, response.accepted_media_type = JSONRenderer(), "application/json"
+        return response
 
 
 def _for_signed_in_people(view):
@@ -21,7 +35,22 @@ def _for_signed_in_people(view):
     return page
 
 
-schema = SpectacularAPIView.as_view()
+schema = SchemaView.as_view()
 # The split view serves Swagger UI's start-up script as a file of its own, not inline.
 swagger_ui = _for_signed_in_people(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
 redoc = _for_signed_in_people(SpectacularRedocView.as_view(url_name="api:schema"))
+
+
+class NotFound(APIView):
+    """Any other path under /api/: a JSON 404 pointing at the docs, not the console's HTML page."""
+
+    schema = None  # not an endpoint of the schema
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound(UNKNOWN_PATH_MESSAGE.format(path=request.path))
+
+    get = post = put = patch = delete = head = options = http_method_not_allowed
+
+
+UNKNOWN_PATH_MESSAGE = "There is no API endpoint at {path} (endpoints end with a slash). They are listed at /api/v1/docs/."
+not_found = NotFound.as_view()

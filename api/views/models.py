@@ -48,8 +48,9 @@ class ModelViewSet(Today, mixins.ListModelMixin, viewsets.GenericViewSet):
         permissions.require_view(self.request.user)
         return AIModel.objects.for_detail()
 
-    @extend_schema(summary="List models", description="Page budget: 3 queries after signing in (the role "
-                   "check, the count, the page), whatever the inventory's size.")
+    @extend_schema(summary="List models", description="Every filter of the console's inventory list. Budget: 4 "
+                   "queries after signing in (the role check's two, the count, the page), whatever the inventory's "
+                   "size.")
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
