@@ -92,9 +92,15 @@ class RulesSerializer(serializers.Serializer):
     rules = RuleSerializer(many=True)
 
 
-class SarifSerializer(serializers.Serializer):
-    """A SARIF 2.1.0 log (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), as mltrack check --format sarif."""
-
-    schema = serializers.CharField(source="$schema")
-    version = serializers.CharField()
-    runs = serializers.ListField(child=serializers.DictField())
+# A SARIF 2.1.0 log (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), as mltrack check --format sarif
+# prints it; a raw schema, since "$schema" is no field name.
+SARIF_SCHEMA = {
+    "type": "object",
+    "description": "A SARIF 2.1.0 log: one run, one result per violation (docs/cli.md#sarif).",
+    "required": ["$schema", "version", "runs"],
+    "properties": {
+        "$schema": {"type": "string"},
+        "version": {"type": "string", "enum": ["2.1.0"]},
+        "runs": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+    },
+}

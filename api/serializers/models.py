@@ -29,6 +29,11 @@ class AIModelSerializer(serializers.ModelSerializer):
                                          help_text="The account that may edit the model as its owner.")
     review_policy_version = serializers.IntegerField(source="review_policy.version", read_only=True)
     review_due = serializers.SerializerMethodField()
+    # Optional choices: "" when not set (declared, so that the schema's enums allow it).
+    deployment_environment = serializers.ChoiceField(choices=Environment.choices, allow_blank=True, read_only=True)
+    data_classification = serializers.ChoiceField(choices=DataClassification.choices, allow_blank=True,
+                                                  read_only=True)
+    model_type = serializers.ChoiceField(choices=ModelType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = AIModel

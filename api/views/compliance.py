@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from api.errors import ApiError
 from api.schema import filter_parameters
-from api.serializers.compliance import EvaluationPageSerializer, RulesSerializer, SarifSerializer, VerdictSerializer
+from api.serializers.compliance import SARIF_SCHEMA, EvaluationPageSerializer, RulesSerializer, VerdictSerializer
 from api.views.base import FilterBackend, Today, actor_of
 from common import __version__
 from common.authz import require
@@ -128,7 +128,7 @@ class CheckView(CheckBase):
 @extend_schema(tags=["compliance"])
 class CheckSarifView(CheckBase):
     @extend_schema(summary="Check, as a SARIF 2.1.0 log", parameters=CHECK_PARAMETERS,
-                   responses={200: SarifSerializer},
+                   responses={200: SARIF_SCHEMA},
                    description="What `mltrack check --format sarif` prints: one result per violation, for "
                    "code-scanning tools.")
     def get(self, request):

@@ -38,7 +38,8 @@ def _for_signed_in_people(view):
 schema = SchemaView.as_view()
 # The split view serves Swagger UI's start-up script as a file of its own, not inline.
 swagger_ui = _for_signed_in_people(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
-redoc = _for_signed_in_people(SpectacularRedocView.as_view(url_name="api:schema"))
+# Without the stock page's web-font links.
+redoc = _for_signed_in_people(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"))
 
 
 class NotFound(APIView):

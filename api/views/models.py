@@ -66,7 +66,7 @@ class ModelViewSet(Today, mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _with_owner(read_input(ModelInputSerializer, request))
         model = services.create_model(data=data, actor=actor, today=self.today())
         body = self.get_serializer(model).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": str(body["url"])})
 
     @extend_schema(summary="Change a model", request=ModelChangesSerializer, responses={200: AIModelSerializer})
     def partial_update(self, request, pk=None):

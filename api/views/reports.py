@@ -45,7 +45,7 @@ class ReportRequestView(APIView):
             user=request.user, now=timezone.now(), today=timezone.localdate(),
         )
         body = ReportJobSerializer(job, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 
 
 class FileRenderer(renderers.BaseRenderer):

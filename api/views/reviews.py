@@ -73,7 +73,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         result = services.record_review(model=model, entry=entry, actor=actor_of(request),
                                         today=timezone.localdate(), now=timezone.now())
         body = self.get_serializer(result.review).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": str(body["url"])})
 
 
 @extend_schema(tags=["reviews"])
