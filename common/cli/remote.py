@@ -149,6 +149,9 @@ def _opener(context):
 def _connection_error(server: Server, reason: object) -> CLIError:
     import ssl
 
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        text = f"certificate verify failed ({reason.verify_message})"
+        return CLIError(TLS_MESSAGE.format(url=server.url, reason=text), EXIT_USAGE, code=TLS)
     text = str(getattr(reason, "reason", None) or reason) or type(reason).__name__
     if isinstance(reason, ssl.SSLError):
         return CLIError(TLS_MESSAGE.format(url=server.url, reason=text), EXIT_USAGE, code=TLS)
