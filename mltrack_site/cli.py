@@ -26,6 +26,11 @@ DATABASE_MESSAGE = (
     "The database could not answer: {error}. If it is new, create its tables with: python manage.py migrate"
 )
 CONFIGURATION_MESSAGE = "Configuration error: {error}"
+CLI_ONLY_MESSAGE = (
+    "mltrack {verb} works on the database, which needs MLTrack's full installation (pip install -r "
+    "requirements.txt). This installation has the command line alone: it answers check and validate "
+    "against a server (--url, see docs/ci.md)."
+)
 
 
 class VersionAction(argparse.Action):
@@ -76,7 +81,10 @@ def run(args: argparse.Namespace) -> int:
         # Remote mode asks a server's API (check, validate --url): no database, no Django at all.
         return args.handler(args)
     # Imported here, not at the top: --version, --help and argparse's usage errors never load Django.
-    from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+    try:
+        from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+    except ModuleNotFoundError:
+        raise CLIError(CLI_ONLY_MESSAGE.format(verb=args.verb), code=CONFIGURATION) from None
 
     try:
         setup_django()

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from api import services
 from common.actors import Actor
 from tests.conftest import NOW
+
 # The report tests' real Celery worker and reports folder, for the report endpoints.
 from tests.reports.conftest import celery_worker, reports_dir  # noqa: F401
 

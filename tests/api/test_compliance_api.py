@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from compliance.rules import RULESET
+from mltrack_site.cli import main
 from tests.api.conftest import Api, make_token
-# mltrack in-process, as the CLI tests run it: what the API must agree with.
-from tests.cli.conftest import _cli_environment, run  # noqa: F401
 from tests.factories import decommission, make_model, record_review
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -26,6 +26,21 @@ def inventory():
     make_model(model_name="chat-a", deployment_date=RECENT, data_classification="")
     make_model(model_name="chat-b", deployment_date=RECENT, data_classification="")
     decommission(make_model(model_name="retired", deployment_date=RECENT, deployment_environment="staging"))
+
+
+@pytest.fixture
+def run(capsys, monkeypatch, settings):
+    """mltrack in-process, as the local operator: what the API must agree with."""
+    for name in ("MLTRACK_USER", "MLTRACK_URL", "MLTRACK_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    settings.MLTRACK_CLI_REQUIRE_ACCOUNT = False
+
+    def mltrack(*argv: str):
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return SimpleNamespace(code=code, out=captured.out, err=captured.err)
+
+    return mltrack
 
 
 @pytest.fixture

@@ -342,3 +342,17 @@ def test_a_ci_job_gates_on_the_exit_code_quickly(server):
     assert (passing.returncode, passing.stdout, passing.stderr) == (0, "", "")
     # The target is 0.8 s (the benchmark measures it); a loaded test machine gets some slack.
     assert seconds < 3
+
+
+def test_without_django_a_local_verb_says_what_is_missing():
+    # The CLI installed alone (as a CI image may have it): Django cannot be imported.
+    code = (
+        "import sys; sys.modules['django'] = None\n"
+        "from mltrack_site.cli import main\n"
+        "print(main(['list']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    assert done.stdout.strip() == "1", done.stderr
+    assert done.stderr.startswith("mltrack list works on the database, which needs MLTrack's full installation")
+    assert "Traceback" not in done.stderr
