@@ -34,13 +34,17 @@ class TokenForm(forms.Form):
     )
 
 
+# Where a new token waits, in the session, for the page that shows it once.
+NEW_TOKEN_KEY = "api:new-token"
+
+
 def tokens(request: HttpRequest) -> HttpResponse:
-    """GET: your tokens and the form; POST: make a token and show it, this once."""
+    """GET: your tokens and the form (and a token just made, shown this once); POST: make a token,
+    then redirect, so that reloading the page never makes another."""
     if not permissions.can_have_tokens(request.user):
         raise PermissionDenied(NO_ROLE_MESSAGE)
     actor = Actor.for_user(request.user)
     form = TokenForm(request.POST or None)
-    new = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -49,7 +53,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            form = TokenForm()
+            # Kept in the session only until the page below is shown, then gone from it.
+            request.session[NEW_TOKEN_KEY] = {"id": new.token.pk, "secret": new.secret}
+            return redirect("tokens:list")
+    shown = request.session.pop(NEW_TOKEN_KEY, None)
+    new = None
+    if shown is not None:
+        made = ApiToken.objects.filter(pk=shown["id"], user=request.user).first()
+        new = services.NewToken(made, shown["secret"]) if made is not None else None
     everyone = permissions.can_manage_all_tokens(request.user)
     now = timezone.now()
     own = list(services.visible_tokens(actor=actor))

@@ -24,21 +24,36 @@ class SchemaView(SpectacularAPIView):
         return response
 
 
+# The docs pages load everything from this server and nothing else: ReDoc's bundle would otherwise
+# fetch its vendor's logo from a CDN. Styles may be inline (both UIs set them as they render), scripts
+# may not; ReDoc's search runs in a worker made from a blob.
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
+
+
 def _for_signed_in_people(view):
     """The page behind the console's login (LoginRequiredMiddleware redirects to it): DRF marks its
-    views as needing no login, since they sign requests in themselves; this wrapper carries no mark."""
+    views as needing no login, since they sign requests in themselves; this wrapper carries no mark.
+    The page may load nothing from another server (DOCS_CONTENT_SECURITY_POLICY)."""
 
     def page(request, *args, **kwargs):
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+        return response
 
     page.__name__ = page.__qualname__ = getattr(view, "__name__", "page")
     return page
 
 
 schema = SchemaView.as_view()
-# The split view serves Swagger UI's start-up script as a file of its own, not inline.
-swagger_ui = _for_signed_in_people(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
-# Without the stock page's web-font links.
+# The split view serves Swagger UI's start-up script as a file of its own, not inline; the pages' own
+# templates leave out the stock ones' inline styles (and ReDoc's web-font links).
+swagger_ui = _for_signed_in_people(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+)
 redoc = _for_signed_in_people(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"))
 
 

@@ -268,14 +268,16 @@ def test_a_token_may_revoke_itself(bob):
 def test_the_tokens_page_makes_a_token_and_shows_it_once(client, erin):
     client.force_login(erin)
 
-    made = client.post(reverse("tokens:list"), {"name": "audit script", "read_only": "on", "expires_in_days": "30"})
+    made = client.post(reverse("tokens:list"), {"name": "audit script", "read_only": "on", "expires_in_days": "30"},
+                       follow=True)
     again = client.get(reverse("tokens:list"))
 
     token = ApiToken.objects.get()
     secret = made.context["new"].secret
-    assert made.status_code == 200 and secret in made.content.decode()
+    assert made.redirect_chain == [(reverse("tokens:list"), 302)] and secret in made.content.decode()
     assert token.digest == services.digest_of(secret) and token.read_only
     assert secret not in again.content.decode() and "audit script" in again.content.decode()
+    assert "api:new-token" not in client.session
 
 
 def test_the_tokens_page_shows_field_errors(client, erin):
