@@ -149,3 +149,20 @@ def test_bad_input_is_never_a_server_error(carol, method, url, body):
     assert response.status_code < 500, response.content[:300]
     if response.status_code >= 400:
         error_of(response)
+
+
+def test_a_console_session_writes_only_with_its_csrf_token(bob):
+    from rest_framework.test import APIClient
+
+    from tests.factories import model_data
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(bob)
+    body = {**model_data(model_name="with-csrf"), "deployment_date": "2026-06-01"}
+
+    refused = client.post("/api/v1/models/", body, format="json")
+    client.get("/models/")  # a console page sets the CSRF cookie, as the browser gets it
+    accepted = client.post("/api/v1/models/", body, format="json", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+
+    assert refused.status_code == 403 and "CSRF" in error_of(refused)["message"]
+    assert accepted.status_code == 201
