@@ -57,6 +57,9 @@ swagger_ui = _for_signed_in_people(
 redoc = _for_signed_in_people(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"))
 
 
+UNKNOWN_PATH_MESSAGE = "There is no API endpoint at {path} (endpoints end with a slash). They are listed at /api/v1/docs/."
+
+
 class NotFound(APIView):
     """Any other path under /api/: a JSON 404 pointing at the docs, not the console's HTML page."""
 
@@ -68,5 +71,4 @@ class NotFound(APIView):
     get = post = put = patch = delete = head = options = http_method_not_allowed
 
 
-UNKNOWN_PATH_MESSAGE = "There is no API endpoint at {path} (endpoints end with a slash). They are listed at /api/v1/docs/."
 not_found = NotFound.as_view()

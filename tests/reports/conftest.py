@@ -58,8 +58,14 @@ def celery_worker(tmp_path, transactional_reviews):
 
 
 def _reset_connections(app) -> None:
-    """Drop the app's broker connections, so the next task is sent with the current settings."""
+    """Drop the app's broker connections, so the next task is sent with the current settings.
+
+    kombu keeps its producer pools in a registry of its own, by broker URL: cleared too, or the next
+    worker test on the same broker (Redis) would send through a pool closed here."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
