@@ -293,10 +293,20 @@ OPERATIONS: list[Operation] = [
 ]
 
 # Rows of later issues live beside their app's concerns; they run after the inventory rows.
-from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402  (needs the names above)
+from benchmarks.api_operations import API_OPERATIONS  # noqa: E402  (needs the names above)
+from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402
 from benchmarks.load_operations import LOAD_OPERATIONS  # noqa: E402
 from benchmarks.package_operations import PACKAGE_OPERATIONS  # noqa: E402
 from benchmarks.report_operations import REPORT_OPERATIONS  # noqa: E402
 from benchmarks.review_operations import REVIEW_OPERATIONS  # noqa: E402
 
-OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + PACKAGE_OPERATIONS + LOAD_OPERATIONS
+OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + PACKAGE_OPERATIONS + API_OPERATIONS + LOAD_OPERATIONS
+
+
+def selected(only: list[str] | None) -> list[Operation]:
+    """The operations to measure: every one, or those whose name contains one of ``only`` (any case),
+    after the first, which fills the inventory the others read."""
+    if not only:
+        return list(OPERATIONS)
+    words = [word.lower() for word in only]
+    return [OPERATIONS[0], *(op for op in OPERATIONS[1:] if any(word in op.name.lower() for word in words))]

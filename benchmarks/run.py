@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks import report
 from benchmarks.databases import DATABASES, DEFAULT_POSTGRES_URL, fresh_database
-from benchmarks.operations import OPERATIONS
+from benchmarks.operations import selected
 from benchmarks.worker import blank_result
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help=f"smoke run: size {QUICK_SIZES[0]:,}, {QUICK_REPEAT} repeats"
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument(
+        "--only", type=lambda text: [word.strip() for word in text.split(",") if word.strip()], metavar="WORDS",
+        help="measure only the rows whose name contains one of these words (comma-separated), after the "
+        "sample-data generation that fills the inventory",
+    )
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
@@ -99,8 +104,8 @@ def worker_env(database_url: str, var_dir: Path) -> dict[str, str]:
     return env
 
 
-def _error_rows(kind: str, size: int, message: str) -> list[dict]:
-    return [blank_result(op, database=kind, size=size, error=message) for op in OPERATIONS]
+def _error_rows(kind: str, size: int, message: str, only: list[str] | None) -> list[dict]:
+    return [blank_result(op, database=kind, size=size, error=message) for op in selected(only)]
 
 
 def run_one(kind: str, size: int, args: argparse.Namespace) -> dict:
@@ -113,18 +118,19 @@ def run_one(kind: str, size: int, args: argparse.Namespace) -> dict:
                 sys.executable, "-m", "benchmarks.worker",
                 "--size", str(size), "--repeat", str(args.repeat), "--seed", str(args.seed),
                 "--database", kind, "--out", str(out),
+                *(arg for word in args.only or () for arg in ("--only", word)),
             ]  # fmt: skip
             done = subprocess.run(command, env=worker_env(url, var_dir), cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
             outcome = json.loads(out.read_text()) if out.exists() else {}
             if done.returncode != 0 or "results" not in outcome:
                 reason = outcome.get("error") or f"worker exited with {done.returncode}"
                 message = f"{reason} (see the worker's output above)"
-                return {"database": kind, "size": size, "results": _error_rows(kind, size, message)}
+                return {"database": kind, "size": size, "results": _error_rows(kind, size, message, args.only)}
             return outcome
     except Exception as exc:  # e.g. the PostgreSQL server is not reachable
         message = f"{type(exc).__name__}: {exc}"
         print(f"[{kind} {size:,}] ERROR {message}", file=sys.stderr, flush=True)
-        return {"database": kind, "size": size, "results": _error_rows(kind, size, message)}
+        return {"database": kind, "size": size, "results": _error_rows(kind, size, message, args.only)}
 
 
 def machine() -> dict[str, object]:

@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks.operations import OPERATIONS, BenchmarkError, Context, Operation
+from benchmarks.operations import BenchmarkError, Context, Operation, selected
 
 
 def log(ctx: Context, message: str) -> None:
@@ -105,7 +105,7 @@ def measure(op: Operation, ctx: Context, repeat: int) -> dict:
     return result
 
 
-def run(*, size: int, repeat: int, seed: int, database: str) -> dict:
+def run(*, size: int, repeat: int, seed: int, database: str, only: list[str] | None = None) -> dict:
     import django
 
     django.setup()
@@ -121,7 +121,7 @@ def run(*, size: int, repeat: int, seed: int, database: str) -> dict:
         raise RuntimeError(f"migrate failed: {type(exc).__name__}: {exc}") from exc
     migrate_s = time.perf_counter() - start
     log(ctx, f"migrated {connection.vendor} database in {migrate_s:.1f} s")
-    results = [measure(op, ctx, repeat) for op in OPERATIONS if op.up_to_size is None or size <= op.up_to_size]
+    results = [measure(op, ctx, repeat) for op in selected(only) if op.up_to_size is None or size <= op.up_to_size]
     return {
         "database": database,
         "vendor": connection.vendor,
@@ -140,12 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database", required=True, help="label for the results (sqlite, postgres)")
     parser.add_argument("--out", type=Path, required=True, help="where to write the results as JSON")
+    parser.add_argument("--only", action="append", default=None, help="measure only rows whose name contains this")
     args = parser.parse_args(argv)
     if "DATABASE_URL" not in os.environ:
         parser.error("DATABASE_URL must name the (fresh) database to measure")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mltrack_site.settings")
     try:
-        outcome = run(size=args.size, repeat=args.repeat, seed=args.seed, database=args.database)
+        outcome = run(size=args.size, repeat=args.repeat, seed=args.seed, database=args.database, only=args.only)
     except Exception as exc:  # e.g. a migration that fails on this database: say why in the table
         traceback.print_exc(file=sys.stderr)
         args.out.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))

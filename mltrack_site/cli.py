@@ -13,8 +13,10 @@ import re
 import sys
 from collections.abc import Sequence
 
+from api import cli as api_cli
 from common.cli import EXIT_OK, EXIT_USAGE, CLIError, installed_version, report_error
 from common.cli.errors import CONFIGURATION, DATABASE, INVALID_VALUE, PERMISSION_DENIED
+from common.cli.remote import wants_remote
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
 from packages import cli as packages_cli
@@ -33,6 +35,11 @@ NOT_UTF8_MESSAGE = (
 # Python hands undecodable command-line bytes over as lone surrogates, which no database, terminal
 # or log can take.
 UNDECODABLE = re.compile("[\ud800-\udfff]")
+CLI_ONLY_MESSAGE = (
+    "mltrack {verb} works on the database, which needs MLTrack's full installation (pip install -r "
+    "requirements.txt). This installation has the command line alone: it answers check and validate "
+    "against a server (--url, see docs/ci.md)."
+)
 
 
 class VersionAction(argparse.Action):
@@ -67,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     compliance_cli.register(subparsers)
     reports_cli.register(subparsers)
     packages_cli.register(subparsers)
+    api_cli.register(subparsers)
     return parser
 
 
@@ -82,8 +90,14 @@ def setup_django() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Set up Django and run the verb's handler; what Django itself refuses becomes a CLIError."""
+    if wants_remote(args):
+        # Remote mode asks a server's API (check, validate --url): no database, no Django at all.
+        return args.handler(args)
     # Imported here, not at the top: --version, --help and argparse's usage errors never load Django.
-    from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+    try:
+        from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+    except ModuleNotFoundError:
+        raise CLIError(CLI_ONLY_MESSAGE.format(verb=args.verb), code=CONFIGURATION) from None
 
     try:
         setup_django()

@@ -8,6 +8,7 @@ and refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,12 +86,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    # Swagger UI and ReDoc served from the app's own static files (no CDN).
+    "drf_spectacular_sidecar",
     # The domain apps, each built on the ones above it: packages -> reports -> compliance -> reviews -> inventory.
     "inventory",
     "reviews",
     "compliance",
     "reports",
     "packages",
+    # The REST API and its tokens, above every domain app.
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -334,3 +342,79 @@ MLTRACK_PAGE_SIZE = env_int("MLTRACK_PAGE_SIZE", 50, minimum=1, maximum=500)
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 # When true, the CLI refuses to act for anybody who is not a user account (see docs/cli.md).
 MLTRACK_CLI_REQUIRE_ACCOUNT = env_bool("MLTRACK_CLI_REQUIRE_ACCOUNT", PRODUCTION)
+
+# The REST API (docs/api.md): rows per page (a client may ask for up to the maximum with
+# page_size=), and requests per token (or per signed-in user of the console).
+MLTRACK_API_PAGE_SIZE = env_int("MLTRACK_API_PAGE_SIZE", 50)
+MLTRACK_API_MAX_PAGE_SIZE = env_int("MLTRACK_API_MAX_PAGE_SIZE", 500)
+if not 1 <= MLTRACK_API_PAGE_SIZE <= MLTRACK_API_MAX_PAGE_SIZE:
+    raise ImproperlyConfigured(
+        "MLTRACK_API_PAGE_SIZE must be at least 1 and at most MLTRACK_API_MAX_PAGE_SIZE "
+        f"({MLTRACK_API_PAGE_SIZE} and {MLTRACK_API_MAX_PAGE_SIZE} given)"
+    )
+THROTTLE_RATE = re.compile(r"^[1-9][0-9]*/(second|minute|hour|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    rate = env_str(name, default).strip()
+    if not THROTTLE_RATE.match(rate):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, e.g. 600/minute, not {rate!r}"
+        )
+    return rate
+
+
+MLTRACK_API_THROTTLE_RATE = env_rate("MLTRACK_API_THROTTLE_RATE", "600/minute")
+
+REST_FRAMEWORK = {
+    # A token (Authorization: Bearer ...) for machines; the browser's session, with CSRF, for people.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    # Signed in, and a read-only token only reads; each role's rules are the services' own.
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedIn", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    # ?format= would pick a renderer; there is one, and "format" names a report's format here.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MLTrack API",
+    "DESCRIPTION": "The model inventory, audit trail, compliance, dashboard and reports of MLTrack. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for signed-in clients, as every endpoint is.
+    "SERVE_PERMISSIONS": ["api.permissions.SignedIn"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    # No call-outs: Swagger UI would otherwise ask validator.swagger.io about the schema.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # The docs' sections, in the order people look for them.
+    "TAGS": [
+        {"name": "models", "description": "The inventory: the console's filters, add, change, lifecycle, delete."},
+        {"name": "reviews", "description": "The audit trail: read and record; never changed or deleted."},
+        {"name": "compliance", "description": "The rules engine: the evaluation, the CI/CD gate's verdict, SARIF."},
+        {"name": "dashboard", "description": "Where the inventory stands."},
+        {"name": "review policy", "description": "How often each risk tier is reviewed, versioned."},
+        {"name": "reports", "description": "Reports in any format, made in the background, with their SHA-256."},
+        {"name": "tokens", "description": "API tokens, and who a request acts as."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "RiskTierEnum": "inventory.models.RiskTier",
+        "ModelStatusEnum": "inventory.models.Status",
+        "OutcomeEnum": "reviews.models.Outcome",
+        "JobStateEnum": "reports.models.ReportJob.State",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from api.views.docs import not_found as api_not_found
 from common.login import LoginForm
 
 admin.site.site_header = "MLTrack administration"
@@ -17,9 +18,13 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    # Another version, or a typo before the version: answered by the API's JSON 404 too.
+    re_path(r"^api/", api_not_found),
     path("", include("reports.urls")),
     path("", include("inventory.urls")),
     path("", include("reviews.urls")),
     path("", include("compliance.urls")),
     path("", include("packages.urls")),
+    path("", include("api.console_urls")),
 ]

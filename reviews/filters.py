@@ -20,10 +20,23 @@ class TrailFilterForm(forms.Form):
         return cleaned
 
 
+# The largest id a database stores (a bigger number would overflow the query, not find nothing).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id, within what the database stores."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class ModelReviewFilterSet(django_filters.FilterSet):
     model = django_filters.CharFilter(method="filter_model_name", label="Model")
     # One model's whole trail (the link on its page); not shown as a form field.
-    model_id = django_filters.NumberFilter(field_name="model_id", widget=forms.HiddenInput)
+    model_id = IdFilter(field_name="model_id", widget=forms.HiddenInput)
     reviewer = django_filters.CharFilter(field_name="reviewer", lookup_expr="icontains", label="Reviewer")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label="Outcome")
     date_from = django_filters.DateFilter(

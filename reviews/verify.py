@@ -1,6 +1,6 @@
 """Verify the audit trail: every record, every signature, every signed checkpoint, every model.
 
-Called by ``mltrack verify``, the verification page, and (later) the API and the nightly job.
+Called by ``mltrack verify``, the verification page, the API and (later) the nightly job.
 What each check detects, and what nothing can, is the threat table of docs/audit-trail.md.
 
 1. The chain, streamed in sequence order (memory stays bounded): no gap, each previous hash is the
@@ -70,6 +70,24 @@ class Verification:
     @property
     def chain_ok(self) -> bool:
         return self.problem is None
+
+    def as_dict(self) -> dict[str, object]:
+        """The verification as data: ``mltrack verify --json`` and the API print it."""
+        problem = self.problem
+        return {
+            "ok": self.ok,
+            "chain_ok": self.chain_ok,
+            "count": self.count,
+            "signed": self.signed_count,
+            "head": {"sequence": self.head_sequence, "chain_hash": self.head_hash},
+            "problem": None if problem is None else {
+                "sequence": problem.sequence, "record_id": problem.record_id, "reason": problem.reason,
+            },
+            "model_problems": [model_problem.as_dict() for model_problem in self.model_problems],
+            "warnings": self.warnings,
+            "anchored": self.anchored or None,
+            "checked_at": self.checked_at.isoformat(),
+        }
 
     def summary(self) -> str:
         if self.ok:

@@ -49,6 +49,8 @@ def _reset_connections(app) -> None:
     would hand the next test that uses the same broker (Redis) a closed pool."""
     from kombu import pools
 
+    if app._pool is not None:
+        app._pool.force_close_all()
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None

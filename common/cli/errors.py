@@ -28,6 +28,12 @@ NO_SUCH_PAGE = "no_such_page"
 DATABASE = "database"
 CONFIGURATION = "configuration"
 FAILED = "failed"
+# Remote mode (--url): the server could not be asked (exit 2, like bad input: no verdict was given).
+UNREACHABLE = "unreachable"
+TLS = "tls"
+TOKEN_REFUSED = "token_refused"
+THROTTLED = "throttled"
+SERVER_ERROR = "server_error"
 
 
 class CLIError(Exception):

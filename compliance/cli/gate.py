@@ -6,7 +6,11 @@ in compliance.engine and exit 0 when every evaluated model passes, 1 when any fa
 same for both verbs; ``check --format sarif`` prints a SARIF 2.1.0 log, errors included. See
 docs/cli.md and docs/compliance.md.
 
-Building the parser imports nothing from Django; the handlers import the engine when they run.
+With ``--url`` (or ``MLTRACK_URL``) both verbs ask an MLTrack server's API instead of the local
+database (compliance.cli.remote), and print the same output with the same exit code.
+
+Building the parser imports nothing from Django; the local handlers import the engine when they
+run, and the remote path never imports Django at all (a CI job's gate starts fast).
 """
 
 from __future__ import annotations
@@ -15,8 +19,6 @@ import argparse
 from typing import TYPE_CHECKING, NamedTuple
 
 from common.cli import (
-    EXIT_FAILED,
-    EXIT_OK,
     EXIT_USAGE,
     CLIError,
     add_verb,
@@ -27,11 +29,13 @@ from common.cli import (
 )
 from common.cli.errors import UNKNOWN_TIER
 from common.cli.output import silence_stdout
+from common.cli.remote import add_remote_options, refuse_stray_token, wants_remote
 
 if TYPE_CHECKING:
-    import datetime as dt
+    from collections.abc import Callable
 
-    from compliance.engine import Evaluation, ModelResult
+    from compliance.engine import Evaluation
+    from compliance.selection import Verdict
 
 TEXT, JSON, SARIF = "text", "json", "sarif"
 FORMATS = (TEXT, JSON, SARIF)
@@ -40,6 +44,9 @@ BAD_TIER_MESSAGE = "argument --risk: {value!r} is not a risk tier. Allowed value
 VALIDATE_SELECTION_MESSAGE = "give exactly one of --all, --risk TIER or --model-id NAME"
 CHECK_SELECTION_MESSAGE = "give exactly one of NAME, --all or --risk TIER"
 FORMAT_CONFLICT_MESSAGE = "argument --json: not allowed with --format {format} (--json means --format json)"
+# inventory.models.RiskTier's values, written out so that checking --risk loads no Django (a test
+# keeps the two equal).
+RISK_TIERS = ("critical", "high", "medium", "low")
 
 
 class Selection(NamedTuple):
@@ -70,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--risk", metavar="TIER", help="the models of one risk tier: critical, high, medium or low")
     which.add_argument("--model-id", metavar="NAME", help="one model, by name (any case)")
     validate.add_argument("--json", action="store_true", help="print the result as JSON (see docs/compliance.md)")
+    add_remote_options(validate)
 
     check = add_verb(
         subparsers, "check", handle_check, error_writer=write_check_error,
@@ -84,6 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--json", action="store_true", help="print the result as JSON (same shape as validate --json)")
     check.add_argument("--format", choices=FORMATS, default=None, help="output format: text (default), json or sarif")
     check.add_argument("-v", "--verbose", action="store_true", help="print the report (text format only)")
+    add_remote_options(check)
 
 
 # Handlers ------------------------------------------------------------------------------------
@@ -138,69 +147,52 @@ def _exactly_one(args: argparse.Namespace, message: str, given: dict[str, bool])
 def _tier(args: argparse.Namespace) -> str | None:
     if args.risk is None:
         return None
-    from inventory.models import RiskTier
-
     tier = args.risk.strip().lower()
-    if tier not in RiskTier.values:
-        allowed = list(RiskTier.values)
-        usage_error(args, BAD_TIER_MESSAGE.format(value=args.risk, allowed=", ".join(allowed)), code=UNKNOWN_TIER,
-                    suggestions=allowed)
+    if tier not in RISK_TIERS:
+        usage_error(args, BAD_TIER_MESSAGE.format(value=args.risk, allowed=", ".join(RISK_TIERS)), code=UNKNOWN_TIER,
+                    suggestions=RISK_TIERS)
     return tier
 
 
 def _run(args: argparse.Namespace, selection: Selection, output: str, *, report: bool) -> int:
     """Evaluate the selection and print it in ``output``; ``report``: the text report (else silent)."""
+    if wants_remote(args):
+        from compliance.cli.remote import run_remote
+
+        return run_remote(args, selection, output, report=report)
+    refuse_stray_token(args)
     from django.utils import timezone
 
+    from compliance.selection import evaluate_selection
     from inventory import permissions
 
     who = resolve_actor(args)
     who.require(permissions.can_view, "view the inventory")
-    today = timezone.localdate()
-    evaluation, single = _evaluate(selection, today)
-    code = EXIT_FAILED if evaluation.summary.failed else EXIT_OK
-    try:
-        _print(evaluation, single, selection, output, report=report, exit_code=code)
-    except BrokenPipeError:
-        # The reader stopped early (mltrack validate --all | head): not an error of ours.
-        silence_stdout()
-    return code
+    model = _find(selection.name) if selection.name is not None else None
+    verdict = evaluate_selection(today=timezone.localdate(), model=model, tier=selection.tier)
+    print_safely(lambda: _print(verdict, selection, output, report=report))
+    return verdict.exit_code
 
 
-def _print(evaluation: Evaluation, single: ModelResult | None, selection: Selection, output: str, *,
-           report: bool, exit_code: int) -> None:
+def _print(verdict: Verdict, selection: Selection, output: str, *, report: bool) -> None:
     if output == JSON:
         from compliance.cli.output import write_json
 
-        write_json(evaluation, _results(evaluation, single))
+        write_json(verdict.evaluation, verdict.results())
     elif output == SARIF:
-        _print_sarif(evaluation, exit_code=exit_code)
+        _print_sarif(verdict.evaluation, exit_code=verdict.exit_code)
     elif report:
         from compliance.cli.output import write_report
 
-        write_report(evaluation, _results(evaluation, single), total=_total(selection), what=selection.describe())
+        write_report(verdict.evaluation, verdict.results(), total=verdict.total, what=selection.describe())
 
 
-
-def _evaluate(selection: Selection, today: dt.date) -> tuple[Evaluation, ModelResult | None]:
-    """The evaluation of the selection; for one model, also its result when it is not evaluated."""
-    from compliance.engine import ModelResult, evaluate
-    from inventory.models import AIModel
-
-    if selection.name is None:
-        queryset = AIModel.objects.filter(risk_tier=selection.tier) if selection.tier else None
-        return evaluate(today=today, queryset=queryset, every_result=True), None
-    model = _find(selection.name)
-    evaluation = evaluate(today=today, queryset=AIModel.objects.filter(pk=model.pk))
-    retired = None
-    if not evaluation.summary.evaluated:
-        # A retired model is outside the evaluated population: listed as "not evaluated", never a failure.
-        retired = ModelResult(model.pk, model.model_name, model.risk_tier, model.status, evaluated=False)
-    return evaluation, retired
-
-
-def _results(evaluation: Evaluation, retired: ModelResult | None):
-    return [retired] if retired is not None else evaluation.results()
+def print_safely(write: Callable[[], None]) -> None:
+    """Print with ``write()``; a reader that stopped early (mltrack validate --all | head) is not an error of ours."""
+    try:
+        write()
+    except BrokenPipeError:
+        silence_stdout()
 
 
 def _find(name: str):
@@ -212,19 +204,7 @@ def _find(name: str):
     return find_model(name, AIModel.objects.only("pk", "model_name", "risk_tier", "status"), exit_code=EXIT_USAGE)
 
 
-def _total(selection: Selection) -> int:
-    from inventory.models import AIModel
-
-    if selection.name is not None:
-        return 1
-    queryset = AIModel.objects.all() if selection.tier is None else AIModel.objects.filter(risk_tier=selection.tier)
-    return queryset.count()
-
-
 def _print_sarif(evaluation: Evaluation | None, *, exit_code: int, error: CLIError | None = None) -> None:
-    import json
-    import sys
-
     from common.cli import installed_version
     from compliance.sarif import sarif_error_log, sarif_log
 
@@ -232,5 +212,12 @@ def _print_sarif(evaluation: Evaluation | None, *, exit_code: int, error: CLIErr
         log = sarif_log(evaluation, evaluation.failures, tool_version=installed_version(), exit_code=exit_code)
     else:
         log = sarif_error_log(error.message, code=error.code, tool_version=installed_version(), exit_code=exit_code)
+    write_sarif(log)
+
+
+def write_sarif(log: dict) -> None:
+    import json
+    import sys
+
     # One line: a whole inventory's log is large, and tools read it, not people.
     sys.stdout.write(json.dumps(log, ensure_ascii=False) + "\n")

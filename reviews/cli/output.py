@@ -121,21 +121,7 @@ MODEL_PROBLEMS_SHOWN = 20
 
 
 def verification_json(result: Verification) -> dict[str, Any]:
-    problem = result.problem
-    return {
-        "ok": result.ok,
-        "chain_ok": result.chain_ok,
-        "count": result.count,
-        "signed": result.signed_count,
-        "head": {"sequence": result.head_sequence, "chain_hash": result.head_hash},
-        "problem": None if problem is None else {
-            "sequence": problem.sequence, "record_id": problem.record_id, "reason": problem.reason,
-        },
-        "model_problems": [model_problem.as_dict() for model_problem in result.model_problems],
-        "warnings": result.warnings,
-        "anchored": result.anchored or None,
-        "checked_at": result.checked_at.isoformat(),
-    }
+    return result.as_dict()
 
 
 def verification_renderables(result: Verification) -> Iterator[RenderableType]:

@@ -37,3 +37,16 @@ def test_quick_run_measures_every_operation(tmp_path):
         assert op.name in done.stdout
     assert {row["operation"] for row in rows} == {op.name for op in OPERATIONS}
     assert all(row["size"] == 1000 for row in rows)
+
+
+def test_only_measures_the_rows_named_after_filling_the_inventory():
+    from benchmarks.operations import selected
+    from benchmarks.run import parse_args
+
+    args = parse_args(["--quick", "--only", "API, remote"])
+    names = [op.name for op in selected(args.only)]
+
+    assert args.only == ["API", "remote"]
+    assert names == ["sample-data generation", "API: model list, one page (in process)",
+                     "API: check verdict, one model (in process)", "mltrack check NAME --url (process, remote)"]
+    assert [op.name for op in selected(None)] == [op.name for op in OPERATIONS]

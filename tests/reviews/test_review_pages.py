@@ -221,3 +221,14 @@ def test_an_owned_model_changed_since_its_review_stays_within_the_page_budget(
         response = client.get(model.get_absolute_url())
     drift = next(p for p in response.context["panels"] if "reviews_panel" in p.template).context["drift"]
     assert [c.field for c in drift.changes] == ["vendor"]
+
+
+@pytest.mark.parametrize("model_id", ["9" * 30, "0", "1.5"])
+def test_a_model_id_out_of_range_is_a_filter_error_not_a_crash(client, erin, model_id):
+    record(make_model(model_name="kept"))
+    client.force_login(erin)
+
+    response = client.get(reverse("reviews:trail"), {"model_id": model_id})
+
+    assert response.status_code == 200
+    assert "model_id" in response.context["filter"].errors

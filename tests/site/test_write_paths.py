@@ -1,5 +1,5 @@
-"""No write outside the roles, on any path: every console and admin URL, with every HTTP method and
-a body that any of its forms would accept, as each persona. What each role may not change is
+"""No write outside the roles, on any path: every console, admin and API URL, with every HTTP method
+and a body that any of its forms (or, for the API, its endpoint) would accept, as each persona. What each role may not change is
 fingerprinted before and after; it must not move, whatever a page or the admin lets through,
 because the services check the role themselves.
 
@@ -20,10 +20,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from common.actors import Actor
 from inventory import scheduling
+from api.models import ApiToken
 from inventory.models import AIModel, ReviewPolicy
 from reports.models import ReportJob
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
+from tests.api.conftest import make_token
 from tests.factories import make_model, record_review
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -50,8 +52,9 @@ def _admin_object_id(name: str, objects: dict[str, Any]) -> str:
     raise AssertionError(f"the walk has no object for {name}: add one to objects()")
 
 
-def concrete_urls(objects: dict[str, Any]) -> list[str]:
-    """Every named URL of the project, filled in with real objects."""
+def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every named URL of the project, filled in with real objects: (name, URL)."""
+    model, review, job = [objects["model"]], [objects["review"]], [objects["job"]]
     by_name = {
         "inventory:detail": [objects["model"]], "inventory:edit": [objects["model"]],
         "inventory:status": [objects["model"]], "inventory:delete": [objects["model"]],
@@ -62,19 +65,25 @@ def concrete_urls(objects: dict[str, Any]) -> list[str]:
         "reports:job": [objects["job"]], "reports:job-status": [objects["job"]], "reports:job-file": [objects["job"]],
         "admin:inventory_aimodel_simple_history": [objects["inventory_aimodel"], objects["history"]],
         "admin:auth_user_password_change": [objects["auth_user"]],
+        "api:model-detail": model, "api:model-change-status": model, "api:model-history": model,
+        "api:review-detail": review, "api:review-policy-detail": [objects["inventory_reviewpolicy"]],
+        "api:report-job-detail": job, "api:report-job-file": job,
+        "api:token-detail": [objects["token"]], "tokens:revoke": [objects["token"]],
     }
     urls = []
     for name in sorted(set(_patterns())):
         if name in UNWALKED or name.endswith(":?"):
             continue
         if name == "admin:app_list":
-            urls += [reverse(name, args=[label]) for label in ("auth", "axes", "inventory", "reviews")]
+            urls += [(name, reverse(name, args=[label])) for label in ("auth", "axes", "inventory", "reviews")]
         elif name in by_name:
-            urls.append(reverse(name, args=by_name[name]))
+            urls.append((name, reverse(name, args=by_name[name])))
         elif name.startswith("admin:") and name.count("_") >= 2 and name.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
-            urls.append(reverse(name, args=[_admin_object_id(name, objects)]))
+            urls.append((name, reverse(name, args=[_admin_object_id(name, objects)])))
+        elif name == "api:not-found":
+            urls.append((name, "/api/v1/no-such-endpoint/"))
         else:
-            urls.append(reverse(name))  # a URL with parameters the walk cannot fill fails here
+            urls.append((name, reverse(name)))  # a URL with parameters the walk cannot fill fails here
     return urls
 
 
@@ -98,6 +107,26 @@ def body(objects: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def api_body(name: str, objects: dict[str, Any]) -> dict[str, Any]:
+    """What an API endpoint would take (its input serializers refuse fields they do not know, so the
+    forms' catch-all body would be refused before reaching a service)."""
+    bodies = {
+        "api:model-list": {"model_name": "walked-in-api", "vendor": "Walker", "risk_tier": "low", "use_case": "x",
+                           "business_owner": "x", "technical_owner": "x", "deployment_date": "2026-01-01",
+                           "status": "decommissioned", "owner": "bob"},
+        "api:model-detail": {"risk_tier": "low", "vendor": "Walker", "owner": "alice", "model_name": "walked"},
+        "api:model-change-status": {"status": "decommissioned"},
+        "api:review-list": {"model": objects["model"], "review_date": "2026-11-27", "outcome": "passed",
+                            "reviewer": "Walker"},
+        "api:review-detail": {"outcome": "failed", "notes": "rewritten"},
+        "api:review-policy-list": {"effective_date": "2026-11-27", "critical_days": 1, "high_days": 1,
+                                   "medium_days": 1, "low_days": 1, "approval_reference": "walk"},
+        "api:report-request": {"kind": "risk", "format": "csv"},
+        "api:token-list": {"name": "walker"},
+    }
+    return bodies.get(name, {})
+
+
 def _digest(rows) -> str:
     return hashlib.sha256(json.dumps(list(rows), default=str, sort_keys=True).encode()).hexdigest()
 
@@ -119,6 +148,9 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "role permissions": _digest(Group.objects.order_by("pk").values_list("pk", "name", "permissions")),
         "checkpoints": str(ChainCheckpoint.objects.count()),
         "report jobs": str(ReportJob.objects.count()),
+        "tokens": _digest(ApiToken.objects.order_by("pk").values("pk", "user_id", "revoked_at", "read_only")),
+        "others' tokens": _digest(ApiToken.objects.filter(user__username="carol").order_by("pk")
+                                  .values("pk", "revoked_at", "read_only", "expires_at")),
     }
 
 
@@ -126,10 +158,10 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
 UNTOUCHABLE = {
     "charlie": "all",
     "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-             "role permissions"},
+             "role permissions", "others' tokens"},
     "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions"},
-    "bob": {"sample data", "policies", "accounts", "roles", "role permissions"},
+              "role permissions", "others' tokens"},
+    "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens"},
 }
 
 
@@ -151,8 +183,10 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
         cycles={"critical": 30, "high": 60, "medium": 180, "low": 365}, effective_date=dt.date(2027, 6, 1),
         approval_reference="walk", rationale="a version not yet in force, to withdraw", today=dt.date(2026, 11, 27),
         actor=Actor(name="tests", trusted=True))
+    make_token(carol, name="the administrator's")
     return {
         "policy": scheduled.pk,
+        "token": ApiToken.objects.get().pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
         "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
         "history": theirs.history.latest("history_date").history_id,
@@ -165,14 +199,16 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
 
 
 def walk(client, objects: dict[str, Any]) -> list[str]:
-    """Request every URL with every method; return what answered 500."""
-    data = body(objects)
+    """Request every URL with every method; return what answered 500. The API is sent JSON it would take."""
+    form = body(objects)
     errors = []
-    for url in concrete_urls(objects):
+    for name, url in concrete_urls(objects):
+        api = name.startswith("api:")
+        data = api_body(name, objects) if api else form
         for method in METHODS:
             if method == "get":
                 response = client.get(url)
-            elif method == "post":
+            elif method == "post" and not api:
                 response = client.post(url, data)
             else:
                 response = getattr(client, method)(url, json.dumps(data), content_type="application/json")
@@ -212,7 +248,12 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     assert walk(client, objects) == []
 
     after = fingerprint(existing)
-    assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews"}
+    assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews",
+                                                                    "tokens", "others' tokens"}
+    # The API's writes went through too: a model added, a token made, the other token revoked.
+    assert AIModel.objects.filter(model_name="walked-in-api").exists()
+    assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}
+    assert ApiToken.objects.get(name="the administrator's").revoked_by == "carol"
     # Review records were added (a review, sample data's reviews), never changed or removed.
     assert list(ModelReview.objects.filter(sequence=1).values_list("sequence", "pk", "chain_hash")) == first_record
     assert verify_chain(now=dt.datetime(2026, 11, 27, 13, tzinfo=dt.UTC)).chain_ok

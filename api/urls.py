@@ -1,0 +1,32 @@
+"""/api/v1/: every endpoint of the REST API (docs/api.md), namespaced "api"."""
+
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from api.views import compliance, dashboard, docs, models, policies, reports, reviews, tokens
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("models", models.ModelViewSet, basename="model")
+router.register("reviews", reviews.ReviewViewSet, basename="review")
+router.register("review-policies", policies.ReviewPolicyViewSet, basename="review-policy")
+router.register("reports/jobs", reports.ReportJobViewSet, basename="report-job")
+router.register("tokens", tokens.TokenViewSet, basename="token")
+
+urlpatterns = [
+    path("audit-trail/verification/", reviews.VerificationView.as_view(), name="verification"),
+    path("compliance/evaluation/", compliance.EvaluationView.as_view(), name="compliance-evaluation"),
+    path("compliance/check/", compliance.CheckView.as_view(), name="compliance-check"),
+    path("compliance/check/sarif/", compliance.CheckSarifView.as_view(), name="compliance-check-sarif"),
+    path("compliance/rules/", compliance.RulesView.as_view(), name="compliance-rules"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("reports/", reports.ReportRequestView.as_view(), name="report-request"),
+    path("me/", tokens.MeView.as_view(), name="me"),
+    path("schema/", docs.schema, name="schema"),
+    path("docs/", docs.swagger_ui, name="docs"),
+    path("redoc/", docs.redoc, name="redoc"),
+    *router.urls,
+    # Last: any other path under /api/v1/ is a JSON 404 (not the console's HTML page).
+    re_path(r"^.*$", docs.not_found, name="not-found"),
+]
