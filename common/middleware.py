@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 NUL_MESSAGE = "Bad request: NUL characters are not allowed in an address or its query string."
 
@@ -46,6 +46,10 @@ class RefuseNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()
         ):
+            if request.path.startswith("/api/"):
+                # The API's one error body (docs/api.md), which its clients parse.
+                return JsonResponse({"error": {"code": "bad_request", "message": NUL_MESSAGE, "suggestions": []}},
+                                    status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

@@ -23,7 +23,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.core.exceptions import ValidationError
+
+def _invalid(message: str, code: str) -> Exception:
+    # Imported when text is refused: the escaping helpers below serve the command line's remote
+    # gate, which runs without Django.
+    from django.core.exceptions import ValidationError
+
+    return ValidationError(message, code=code)
+
 
 LINE_CODE = "control_character"
 MIXED_SCRIPT_CODE = "mixed_script"
@@ -115,7 +122,7 @@ def clean_line(value: str, *, label: str) -> str:
     value = unicodedata.normalize("NFC", value.strip())
     hits = refused_characters(value)
     if hits:
-        raise ValidationError(LINE_MESSAGE.format(label=label, found=_found(hits)), code=LINE_CODE)
+        raise _invalid(LINE_MESSAGE.format(label=label, found=_found(hits)), LINE_CODE)
     return value
 
 
@@ -124,7 +131,7 @@ def clean_text(value: str, *, label: str) -> str:
     value = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value).strip())
     hits = refused_characters(value, multiline=True)
     if hits:
-        raise ValidationError(TEXT_MESSAGE.format(label=label, found=_found(hits)), code=LINE_CODE)
+        raise _invalid(TEXT_MESSAGE.format(label=label, found=_found(hits)), LINE_CODE)
     return value
 
 
@@ -168,7 +175,7 @@ def clean_name(value: str, *, label: str) -> str:
     value = clean_line(value, label=label)
     problem = mixed_script_problem(value, label=label)
     if problem:
-        raise ValidationError(problem, code=MIXED_SCRIPT_CODE)
+        raise _invalid(problem, MIXED_SCRIPT_CODE)
     return value
 
 

@@ -345,8 +345,8 @@ MLTRACK_CLI_REQUIRE_ACCOUNT = env_bool("MLTRACK_CLI_REQUIRE_ACCOUNT", PRODUCTION
 
 # The REST API (docs/api.md): rows per page (a client may ask for up to the maximum with
 # page_size=), and requests per token (or per signed-in user of the console).
-MLTRACK_API_PAGE_SIZE = env_int("MLTRACK_API_PAGE_SIZE", 50)
-MLTRACK_API_MAX_PAGE_SIZE = env_int("MLTRACK_API_MAX_PAGE_SIZE", 500)
+MLTRACK_API_PAGE_SIZE = env_int("MLTRACK_API_PAGE_SIZE", 50, minimum=1, maximum=1000)
+MLTRACK_API_MAX_PAGE_SIZE = env_int("MLTRACK_API_MAX_PAGE_SIZE", 500, minimum=1, maximum=1000)
 if not 1 <= MLTRACK_API_PAGE_SIZE <= MLTRACK_API_MAX_PAGE_SIZE:
     raise ImproperlyConfigured(
         "MLTRACK_API_PAGE_SIZE must be at least 1 and at most MLTRACK_API_MAX_PAGE_SIZE "

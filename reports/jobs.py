@@ -36,7 +36,9 @@ from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
 
-BACKGROUND_FORMATS = ("pdf", "oscal")
+# PDF and OSCAL from the console (at bank scale they take longer than a web request); any format
+# through the API, whose clients follow a job the same way.
+BACKGROUND_FORMATS = ("pdf", "oscal", "csv", "json")
 WORKER_UNREACHABLE_MESSAGE = (
     "The background worker could not be reached, so the report was not started. "
     "Check that the worker and its broker are running (see docs/deployment.md), then try again."
@@ -87,7 +89,7 @@ def request_report(
     if kind not in KINDS:
         raise BadReportRequest(f"Unknown report {kind!r}: choose {', '.join(KINDS)}.")
     if fmt not in BACKGROUND_FORMATS:
-        raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=" or ".join(BACKGROUND_FORMATS), fmt=fmt))
+        raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=", ".join(BACKGROUND_FORMATS), fmt=fmt))
     return queue_job(kind, fmt=fmt, filters=clean_filters(filters), actor=actor, now=now, today=today)
 
 

@@ -92,6 +92,8 @@ class ModelChangesSerializer(ModelInputSerializer):
 
 class StatusInputSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=Status.choices, help_text="active → deprecated → decommissioned (final).")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000,
+                                   help_text="Why (required to decommission; kept in the model's history).")
 
 
 class FieldChangeSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from api.serializers.base import InputSerializer
 from inventory.models import ReviewPolicy
 
-CYCLE = {"min_value": 1, "max_value": 3660, "help_text": "Days between reviews (1 to 3660)."}
+CYCLE = {"min_value": 1, "max_value": 3660, "help_text": "Days between reviews (30 to 1,095; checked by the service)."}
 
 
 class ReviewPolicySerializer(serializers.ModelSerializer):
@@ -16,7 +16,8 @@ class ReviewPolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewPolicy
         fields = ["id", "version", "effective_date", "critical_days", "high_days", "medium_days", "low_days",
-                  "approval_reference", "created_by", "created_at", "in_force"]
+                  "approval_reference", "rationale", "correction_reason", "created_by", "created_at",
+                  "withdrawn_at", "withdrawn_by", "withdrawal_reason", "in_force"]
         read_only_fields = fields
 
     def get_in_force(self, policy: ReviewPolicy) -> bool:
@@ -31,3 +32,8 @@ class ReviewPolicyInputSerializer(InputSerializer):
     low_days = serializers.IntegerField(**CYCLE)
     approval_reference = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                                help_text="Where it was approved, e.g. 'Model Risk Committee, 2026-11-02'.")
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=4000,
+                                      help_text="Why the cycles change (required).")
+    correction_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000,
+        help_text="Only for a version dated before today: why the record is corrected.")

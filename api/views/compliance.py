@@ -96,7 +96,7 @@ class CheckBase(Today, APIView):
 
 def _find(name: str) -> AIModel:
     """The model named ``name`` (any case), or 404 "unknown_model" with close names suggested."""
-    model = AIModel.objects.only("pk", "model_name", "risk_tier", "status").by_name(name).first()
+    model = AIModel.objects.only("pk", "model_name", "risk_tier", "status").named(name).first()
     if model is None:
         message = NOT_FOUND_MESSAGE.format(name=name)
         suggestions = similar_names(name)

@@ -96,12 +96,14 @@ class ModelViewSet(Today, mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
         model = permissions.get_model_for_user(request.user, pk, writable=True)
-        wanted = read_input(StatusInputSerializer, request)["status"]
+        data = read_input(StatusInputSerializer, request)
+        wanted = data["status"]
         actor = actor_of(request)
         if wanted != model.status:
             require(actor, permissions.can_govern, services.GOVERN_ACTION)
         try:
-            services.change_status(model=model, status=wanted, actor=actor, today=self.today())
+            services.change_status(model=model, status=wanted, actor=actor, today=self.today(),
+                                   reason=data.get("reason", ""))
         except ValidationError as exc:
             if set(exc.message_dict) == {"status"}:
                 raise conflict(" ".join(exc.message_dict["status"])) from None

@@ -47,14 +47,17 @@ class ReviewPolicyViewSet(Today, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(summary="Publish a review policy version", request=ReviewPolicyInputSerializer,
                    responses={201: ReviewPolicySerializer},
-                   description="Administrators. Dated today or earlier, it reschedules every model now; dated "
-                   "later, on its effective date.")
+                   description="Administrators. Cycles 30 to 1,095 days, a riskier tier never reviewed less often; "
+                   "an approval reference and a rationale are required; dated today it reschedules every model "
+                   "now, dated later on its effective date; an earlier date only as a correction with its reason; "
+                   "one version a day.")
     def create(self, request):
         actor = actor_of(request)
         require(actor, permissions.can_manage_policy, PUBLISH_ACTION)
         data = read_input(ReviewPolicyInputSerializer, request)
         policy = publish_review_policy(
             cycles={tier: data[f"{tier}_days"] for tier in RiskTier.values}, effective_date=data["effective_date"],
-            approval_reference=data.get("approval_reference", ""), actor=actor, today=self.today(),
+            approval_reference=data.get("approval_reference", ""), rationale=data.get("rationale", ""),
+            correction_reason=data.get("correction_reason", ""), actor=actor, today=self.today(),
         )
         return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from api.errors import conflict
 from api.serializers.reports import ReportJobSerializer, ReportRequestSerializer
-from api.views.base import read_input
+from api.views.base import actor_of, read_input
 from inventory import permissions
 from reports import jobs
 from reports.data import clean_filters
@@ -42,7 +42,7 @@ class ReportRequestView(APIView):
         data = read_input(ReportRequestSerializer, request)
         job = jobs.request_report(
             data["kind"], fmt=data["format"], filters=clean_filters(dict(data.get("filters") or {})),
-            user=request.user, now=timezone.now(), today=timezone.localdate(),
+            actor=actor_of(request), now=timezone.now(), today=timezone.localdate(),
         )
         body = ReportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})

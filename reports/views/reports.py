@@ -27,7 +27,7 @@ from reports.models import ReportJob
 PREVIEW_ROWS = 100
 DOWNLOAD_FORMATS = ("csv", "json")
 RECENT_JOBS = 10
-FORMAT_LABELS = {"pdf": "PDF", "oscal": "OSCAL assessment results"}
+FORMAT_LABELS = {"pdf": "PDF", "oscal": "OSCAL assessment results", "csv": "CSV", "json": "JSON"}
 
 
 def _kind(kind: str) -> str:

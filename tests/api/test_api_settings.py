@@ -10,7 +10,7 @@ from tests.test_settings import manage
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"MLTRACK_API_PAGE_SIZE": "0"}, "MLTRACK_API_PAGE_SIZE must be at least 1 and at most MLTRACK_API_MAX_PAGE_SIZE"),
+        ({"MLTRACK_API_PAGE_SIZE": "0"}, "MLTRACK_API_PAGE_SIZE must be between 1 and 1,000, not 0"),
         ({"MLTRACK_API_PAGE_SIZE": "600"}, "MLTRACK_API_PAGE_SIZE must be at least 1 and at most MLTRACK_API_MAX_PAGE_SIZE"),
         ({"MLTRACK_API_MAX_PAGE_SIZE": "many"}, "MLTRACK_API_MAX_PAGE_SIZE must be a whole number"),
         ({"MLTRACK_API_THROTTLE_RATE": "600"}, "MLTRACK_API_THROTTLE_RATE must be a number of requests per second"),

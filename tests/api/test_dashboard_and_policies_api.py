@@ -14,8 +14,8 @@ from tests.conftest import TODAY
 from tests.factories import make_model
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
-POLICY = {"effective_date": "2026-11-27", "critical_days": 15, "high_days": 60, "medium_days": 120, "low_days": 300,
-          "approval_reference": "Model Risk Committee, 2026-11-20"}
+POLICY = {"effective_date": "2026-11-27", "critical_days": 30, "high_days": 60, "medium_days": 120, "low_days": 300,
+          "approval_reference": "Model Risk Committee, 2026-11-20", "rationale": "Shorter cycles for riskier models."}
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_an_administrator_publishes_a_version_that_reschedules_at_once(carol, in
 
     assert response.status_code == 201, response.content
     assert (response.json()["version"], response.json()["in_force"], response.json()["created_by"]) == (2, True, "carol")
-    assert AIModel.objects.get(model_name="fraud-gbm").next_review_date == dt.date(2026, 6, 16)
+    assert AIModel.objects.get(model_name="fraud-gbm").next_review_date == dt.date(2026, 7, 1)
     assert [p["in_force"] for p in api.get("/api/v1/review-policies/").json()] == [True, False]
 
 

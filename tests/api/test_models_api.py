@@ -254,11 +254,13 @@ def test_the_lifecycle_moves_forward_and_stops_at_decommissioned(bobs, inventory
 
     deprecated = bobs.post(status_url, {"status": "deprecated"})
     back = bobs.post(status_url, {"status": "active"})
-    retired = bobs.post(status_url, {"status": "decommissioned"})
+    no_reason = bobs.post(status_url, {"status": "decommissioned"})
+    retired = bobs.post(status_url, {"status": "decommissioned", "reason": "Replaced by fraud-gbm-v2."})
     final = bobs.post(status_url, {"status": "deprecated"})
 
     assert (deprecated.status_code, deprecated.json()["status"]) == (200, "deprecated")
     assert back.status_code == 409 and back.json()["error"]["message"].startswith("A model cannot go from deprecated")
+    assert no_reason.status_code == 400 and "Say why fraud-gbm is decommissioned" in str(no_reason.json())
     assert retired.json()["status"] == "decommissioned"
     assert final.status_code == 409
     assert final.json()["error"]["message"] == "A decommissioned model is final: its status cannot change."

@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from django.utils import timezone
 
 from reports import jobs
 from reports.models import ReportJob
@@ -72,7 +73,7 @@ class TestQueueing:
         make_three_models()
         api = Api(make_token(erin))
         queued = api.post("/api/v1/reports/", {"kind": "compliance", "format": fmt}).json()
-        jobs.run_job(queued["id"])  # what the worker runs
+        jobs.run_job(queued["id"], worker="test-worker pid 1", clock=timezone.now)  # what the worker runs
 
         job = api.get(queued["url"]).json()
         response, content = download(api, job["file_url"])
@@ -87,7 +88,7 @@ class TestQueueing:
         make_model()
         api = Api(make_token(erin))
         queued = api.post("/api/v1/reports/", {"kind": "inventory", "format": "csv"}).json()
-        jobs.run_job(queued["id"])
+        jobs.run_job(queued["id"], worker="test-worker pid 1", clock=timezone.now)
 
         response, content = download(api, f"{queued['url']}file/", HTTP_ACCEPT="text/csv")
 
@@ -108,7 +109,7 @@ class TestQueueing:
         make_model()
         api = Api(make_token(erin))
         queued = api.post("/api/v1/reports/", {"kind": "inventory", "format": "json"}).json()
-        done = jobs.run_job(queued["id"])
+        done = jobs.run_job(queued["id"], worker="test-worker pid 1", clock=timezone.now)
         done.file.storage.delete(done.file.name)
 
         response, _ = download(api, f"{queued['url']}file/")

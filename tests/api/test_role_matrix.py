@@ -45,7 +45,8 @@ class Case(NamedTuple):
     refused: int = 403
 
 
-POLICY = {"effective_date": "2026-11-27", "critical_days": 30, "high_days": 90, "medium_days": 180, "low_days": 365}
+POLICY = {"effective_date": "2026-11-27", "critical_days": 30, "high_days": 90, "medium_days": 180, "low_days": 365,
+          "approval_reference": "Model Risk Committee, 2026-11-20", "rationale": "The role matrix."}
 
 CASES: dict[str, Case] = {
     "list models": Case("get", lambda o: "/api/v1/models/", EVERY_ROLE),

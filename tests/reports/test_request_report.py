@@ -57,7 +57,7 @@ def test_an_actor_with_neither_account_nor_trust_is_refused(db):
     ("kind", "fmt", "message"),
     [
         ("budget", "pdf", "Unknown report 'budget': choose compliance, inventory, risk."),
-        ("risk", "csv", "Reports are made in the background as pdf or oscal, not 'csv'."),
+        ("risk", "xlsx", "Reports are made in the background as pdf, oscal, csv, json, not 'xlsx'."),
     ],
 )
 def test_an_unknown_report_or_format_is_refused(db, bob, kind, fmt, message):
