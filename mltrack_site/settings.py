@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "reviews",
     "compliance",
     "reports",
+    "transfers",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,9 @@ LOGGING = {
 # MLTrack's own settings.
 MLTRACK_INSTITUTION_NAME = env_str("MLTRACK_INSTITUTION_NAME", "Example Bank, N.A.")
 MLTRACK_PAGE_SIZE = env_int("MLTRACK_PAGE_SIZE", 50, minimum=1, maximum=500)
+# The largest file an import reads, in megabytes (console uploads and mltrack import alike): a CSV
+# of 100,000 models is about 40 MB.
+MLTRACK_IMPORT_MAX_MB = env_int("MLTRACK_IMPORT_MAX_MB", 100, minimum=1, maximum=2048)
 # The blank choice of the list page's filter drop-downs.
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 # When true, the CLI refuses to act for anybody who is not a user account (see docs/cli.md).
