@@ -20,6 +20,7 @@ from inventory import cli as inventory_cli
 from packages import cli as packages_cli
 from reports import cli as reports_cli
 from reviews import cli as reviews_cli
+from transfers import cli as transfers_cli
 
 INTERRUPTED_EXIT = 130
 DATABASE_MESSAGE = (
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     compliance_cli.register(subparsers)
     reports_cli.register(subparsers)
     packages_cli.register(subparsers)
+    transfers_cli.register(subparsers)
     return parser
 
 

@@ -9,9 +9,10 @@ apostrophe. A name such as "'quoted" typed in a spreadsheet keeps its apostrophe
 
 from __future__ import annotations
 
-# The characters a spreadsheet reads as the start of a formula (a tab or carriage return at the
-# start is trimmed from every imported value, and written by no export).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The characters a spreadsheet reads as the start of a formula, as the reports define them (a tab
+# or carriage return at the start is trimmed from every imported value).
+from reports.formats import FORMULA_TRIGGERS
+
 MARK = "'"
 
 

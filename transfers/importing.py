@@ -39,7 +39,7 @@ from transfers.tables import FileRefused, Problem, Source
 
 CHUNK = 2000
 DERIVED_FIELDS = ("last_review_date", "next_review_date", "review_policy_version")
-SKIPPED_MESSAGE = "Skipped: {name} is already in the inventory (as {existing}); import with --update to update it."
+SKIPPED_MESSAGE = "Skipped: {name} is already in the inventory{existing}; import with --update to update it."
 DUPLICATE_MESSAGE = (
     "The name {name!r} is in the file more than once (names are compared as people read them: case, width and "
     "look-alike letters aside): rows {rows}."
@@ -215,8 +215,9 @@ class _Run:
     def _skip(self, row: ModelRow, key: str, model) -> None:
         self.outcome.skipped += 1
         name = escape_line(str(row.values["model_name"]).strip())
-        self.outcome.notices.append(Problem(SKIPPED_MESSAGE.format(name=name, existing=escape_line(model.model_name)),
-                                            row=row.number, json=self.json))
+        existing = "" if model.model_name == name else f" (as {escape_line(model.model_name)})"
+        self.outcome.notices.append(Problem(SKIPPED_MESSAGE.format(name=name, existing=existing), row=row.number,
+                                            json=self.json))
         self.outcome.actions.append((row.number, str(row.values["model_name"]), "skip"))
         for review in self.reviews.pop(key, []):
             self.outcome.reviews_skipped += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -43,16 +44,25 @@ def import_file(
                          progress=progress)
 
 
+class Exported(NamedTuple):
+    """An export's files ("" for the main one; for CSV, "reviews" for the history's), and how many
+    models and review records they hold."""
+
+    files: dict[str, bytes]
+    models: int
+    reviews: int | None
+
+
 def export_inventory(*, queryset: QuerySet[AIModel], fmt: str, actor: Actor, reviews: bool = False,
-                     progress: Progress | None = None) -> dict[str, bytes]:
-    """The files of an export of ``queryset``'s models (the inventory filter's selection and order):
-    "" for the main file and, for CSV with ``reviews``, "reviews" for the history's file. Anyone who
-    may read the inventory may export it."""
+                     progress: Progress | None = None) -> Exported:
+    """The export of ``queryset``'s models (the inventory filter's selection and order), with their
+    review history when ``reviews``. Anyone who may read the inventory may export it."""
     require(actor, permissions.can_view, "export the inventory")
     export = read_export(queryset, reviews=reviews, progress=progress)
     if progress is not None:
         progress(len(export.models), len(export.models), "Writing the file")
-    return render(fmt, export.models, export.reviews)
+    files = render(fmt, export.models, export.reviews)
+    return Exported(files, len(export.models), None if export.reviews is None else len(export.reviews))
 
 
 def template_files(fmt: str) -> dict[str, bytes]:

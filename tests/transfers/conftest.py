@@ -21,7 +21,7 @@ OPERATOR = Actor(name="tests", trusted=True)
 
 def export(fmt: str = "csv", *, reviews: bool = False, actor: Actor = OPERATOR, queryset=None) -> dict[str, bytes]:
     return export_inventory(queryset=queryset if queryset is not None else AIModel.objects.order_by("model_name", "pk"),
-                            fmt=fmt, actor=actor, reviews=reviews)
+                            fmt=fmt, actor=actor, reviews=reviews).files
 
 
 def run_import(data: bytes, name: str = "inventory.csv", *, actor: Actor = OPERATOR, today: dt.date = TODAY,
