@@ -163,8 +163,12 @@ class _Run:
 
     def _field_problems(self, unit: Unit) -> list[Problem]:
         given = self.resolution.given()
+        # A cell that could not be read was left out of the row: its own problem says why.
+        unread = {problem.field for problem in unit.row.problems}
         problems = []
         for key, messages in unit.checked.errors.items():
+            if key in unread:
+                continue
             if messages == [inventory_import.REQUIRED_MESSAGE] and key not in given:
                 messages = [NOT_GIVEN_MESSAGE]
             problems.append(Problem(" ".join(messages), row=unit.row.number, column=self.resolution.header_of(key),
