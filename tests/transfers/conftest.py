@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from common.actors import Actor
 from inventory.models import AIModel
@@ -28,7 +29,8 @@ def run_import(data: bytes, name: str = "inventory.csv", *, actor: Actor = OPERA
                **options):
     extra = {key: options.pop(key) for key in ("fmt", "reviews", "mapping", "sheet", "header_row", "encoding")
              if key in options}
-    return import_file(data=data, name=name, options=Options(**options), actor=actor, today=today, now=NOW, **extra)
+    return import_file(data=data, name=name, options=Options(**options), actor=actor, today=today,
+                       now=timezone.now(), **extra)
 
 
 def varied_inventory(owner=None) -> None:
