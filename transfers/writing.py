@@ -8,8 +8,8 @@ way the import undoes, so that an export imported into an empty inventory export
 - JSON: ``{"models": [...], "reviews": [...]}``, an object per row with keys in the columns' order;
   empty text as "", empty dates and numbers as null; two-space indents and a final line break.
 - Excel: a "Models" sheet and, with the history, a "Reviews" sheet: a header row, dates as date
-  cells shown YYYY-MM-DD, numbers as numbers, text as text. The workbook's own timestamps are
-  fixed, so the same data gives the same cells.
+  cells shown YYYY-MM-DD, numbers as numbers, text as text. The workbook's own timestamps (its
+  properties', its zip entries') are fixed, so the same data gives the same bytes.
 
 ``template`` files hold every column and no rows, with each column documented: a "Columns" sheet
 in Excel, a "columns" list in JSON, and a companion CSV file for CSV.
@@ -118,7 +118,21 @@ def render_xlsx(models: Sequence[Sequence[Any]], reviews: Sequence[Sequence[Any]
             sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _fixed_times(buffer.getvalue())
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The workbook's zip with every entry dated WORKBOOK_TIME: a zip records when each part was
+    written, which would make two exports of the same data differ."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=WORKBOOK_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry))
+    return out.getvalue()
 
 
 def render(fmt: str, models: Sequence[Sequence[Any]], reviews: Sequence[Sequence[Any]] | None, *,
