@@ -32,6 +32,7 @@ MODELS_SHEET, REVIEWS_SHEET, COLUMNS_SHEET = "Models", "Reviews", "Columns"
 DATE_FORMAT = "yyyy-mm-dd"
 # The workbook's properties say when it was made; a fixed time keeps exports of the same data identical.
 WORKBOOK_TIME = dt.datetime(2000, 1, 1)
+FIXED_STAMP = b"2000-01-01T00:00:00Z"
 DOC_HEADERS = ["table", "column", "label", "required", "allowed values", "description"]
 
 
@@ -108,6 +109,7 @@ def render_xlsx(models: Sequence[Sequence[Any]], reviews: Sequence[Sequence[Any]
 
     workbook = Workbook(write_only=True)
     workbook.properties.created = workbook.properties.modified = WORKBOOK_TIME
+    workbook.properties.creator = "MLTrack"
     _sheet(workbook, MODELS_SHEET, MODEL_COLUMNS, models)
     if reviews is not None:
         _sheet(workbook, REVIEWS_SHEET, REVIEW_COLUMNS, reviews)
@@ -122,16 +124,20 @@ def render_xlsx(models: Sequence[Sequence[Any]], reviews: Sequence[Sequence[Any]
 
 
 def _fixed_times(data: bytes) -> bytes:
-    """The workbook's zip with every entry dated WORKBOOK_TIME: a zip records when each part was
-    written, which would make two exports of the same data differ."""
+    """The workbook's zip with every entry dated WORKBOOK_TIME, and its "modified" property too
+    (openpyxl sets it to the time of saving): either would make two exports of the same data differ."""
+    import re
     import zipfile
 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_STAMP, content)
             info = zipfile.ZipInfo(entry.filename, date_time=WORKBOOK_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(entry))
+            target.writestr(info, content)
     return out.getvalue()
 
 
