@@ -6,3 +6,11 @@ class TransfersConfig(AppConfig):
 
     name = "transfers"
     verbose_name = "Import and export"
+
+    def ready(self) -> None:
+        from common import panels
+        from inventory.views import LIST_PAGE
+        from transfers.views import list_panel
+
+        # Above the sample-data box (position 90).
+        panels.register(LIST_PAGE, list_panel, position=80)

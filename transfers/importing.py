@@ -26,6 +26,7 @@ from django.db import transaction
 
 from common.actors import Actor
 from common.authz import Refused
+from common.db import read_snapshot
 from common.text import escape_line, is_clean_line, name_key
 from inventory import importing as inventory_import
 from inventory.models import ReviewPolicy
@@ -356,7 +357,9 @@ def import_source(
                                for name in missing_reviews])
     if missing:
         raise FileRefused([Problem(missing_message(resolution, name), field=name) for name in missing])
-    with transaction.atomic():
+    # A dry run reads one snapshot and takes no write lock (on SQLite, the database's only one);
+    # an import is one transaction.
+    with read_snapshot() if options.validate else transaction.atomic():
         run = _Run(source, resolution, review_resolution, options=options, actor=actor, today=today, now=now,
                    outcome=outcome)
         if source.reviews is not None:
@@ -370,6 +373,6 @@ def import_source(
                          "Importing" if run.writing else "Checking")
         run.finish()
         outcome.written = run.writing and not (outcome.problems and not options.continue_on_error)
-        if not outcome.written:
+        if not outcome.written and not options.validate:
             transaction.set_rollback(True)
     return outcome
