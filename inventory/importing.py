@@ -69,6 +69,7 @@ WRITTEN_FIELDS: tuple[str, ...] = (
 # The fields whose own limits (length, URL) are checked in memory; choices and dates are checked
 # by normalize_fields already.
 _LIMITED = [AIModel._meta.get_field(name) for name in EDITABLE_FIELDS if name != "owner"]
+TIERS = frozenset(RiskTier.values)
 
 
 @dataclass
@@ -176,10 +177,12 @@ def _check_model(model: AIModel, errors: dict[str, list[str]], *, today: dt.date
             errors[limited.name] = exc.messages
 
 
-def check_new_models(*, rows: Sequence[Mapping[str, Any]], actor: Actor, today: dt.date) -> list[Checked]:
+def check_new_models(*, rows: Sequence[Mapping[str, Any]], actor: Actor, today: dt.date,
+                     taken: Mapping[str, AIModel] | None = None) -> list[Checked]:
     """Build and check a new model for each row (fields of IMPORTED_FIELDS; ``owner`` a username),
     saving nothing. Every problem of every row is collected; a name taken by an existing model or
-    by another row is a problem of that row.
+    by another row is a problem of that row. ``taken``: the existing models with the rows' names,
+    by name key, when the caller has just read them in this transaction (models_named).
 
     Refuses (PermissionDenied) an actor who may not add models. A row with a status other than
     active needs the right to govern models; a model owner owns the models she adds."""
@@ -187,7 +190,8 @@ def check_new_models(*, rows: Sequence[Mapping[str, Any]], actor: Actor, today: 
     may_govern = allows(actor, permissions.can_govern)
     policy = ReviewPolicy.objects.in_force(on=today)
     accounts = _accounts(rows)
-    taken = models_named(row.get("model_name") for row in rows)
+    if taken is None:
+        taken = models_named(row.get("model_name") for row in rows)
     seen: dict[str, AIModel] = {}
     checked = []
     for row in rows:
@@ -203,7 +207,7 @@ def check_new_models(*, rows: Sequence[Mapping[str, Any]], actor: Actor, today: 
         errors.update(owner_errors(fields, actor, adding=True))
         model = AIModel(**{key: value for key, value in fields.items() if key not in errors}, status=status)
         model.status_changed_on = _status_date(status_date, model, today=today, errors=errors) or today
-        if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
+        if isinstance(model.deployment_date, dt.date) and model.risk_tier in TIERS:
             schedule(model, policy)
         _check_model(model, errors, today=today, taken=taken, seen=seen)
         model.state_hash = model.compute_state_hash()
@@ -258,7 +262,7 @@ def check_model_changes(
         if given_date is not None:
             model.status_changed_on = given_date
         if SCHEDULE_INPUTS & fields.keys() and isinstance(model.deployment_date, dt.date) \
-                and model.risk_tier in RiskTier.values:
+                and model.risk_tier in TIERS:
             schedule(model, policy)
         _check_model(model, errors, today=today, taken=taken, seen=seen)
         model.state_hash = model.compute_state_hash()

@@ -34,6 +34,7 @@ LONG_TEXT_MESSAGE = "At most {limit} characters (this has {length})."
 WRONG_CORRECTION_MESSAGE = "A correction must reference a review of the same model ({name})."
 RECORD_ACTION = "record reviews (model risk officers and administrators do: reviews are independent of owners)"
 REVIEWER_MAX = 200
+OUTCOMES = frozenset(Outcome.values)
 NOTES_MAX = 10000
 
 
@@ -101,7 +102,7 @@ def _clean_input(
         elif review_date < model.deployment_date:
             errors["review_date"] = [BEFORE_DEPLOYMENT_MESSAGE.format(deployed=model.deployment_date.isoformat())]
     outcome = str(entry.outcome or "").strip().lower()
-    if outcome not in Outcome.values:
+    if outcome not in OUTCOMES:
         errors["outcome"] = [BAD_OUTCOME_MESSAGE.format(value=outcome)]
     reviewer = str(entry.reviewer or "").strip()
     if not reviewer and entry.reviewer_user is not None:

@@ -202,8 +202,9 @@ class _Run:
                 self._skip(row, key, model)
         units = []
         if new:
+            # No row of ``new`` has an existing model's name: ``existing`` was read for them all.
             checked = inventory_import.check_new_models(rows=[row.values for row, _ in new], actor=self.actor,
-                                                        today=self.today)
+                                                        today=self.today, taken=existing)
             units += [Unit(row, result, False, key) for (row, key), result in zip(new, checked)]
         if changes:
             checked = inventory_import.check_model_changes(
