@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inventory.models import AIModel, ReviewPolicy
 from reports.models import ReportJob
+from transfers.models import Upload
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
 from tests.factories import make_model, record_review
@@ -56,6 +57,8 @@ def concrete_urls(objects: dict[str, Any]) -> list[str]:
         "reviews:record": [objects["model"]], "reviews:detail": [objects["review"]],
         "reports:report": ["inventory"], "reports:download": ["inventory", "csv"], "reports:queue": ["risk", "pdf"],
         "reports:job": [objects["job"]], "reports:job-status": [objects["job"]], "reports:job-file": [objects["job"]],
+        "transfers:detail": [objects["upload"]], "transfers:mapping": [objects["upload"]],
+        "transfers:confirm": [objects["upload"]], "transfers:status": [objects["upload"]],
         "admin:inventory_aimodel_simple_history": [objects["inventory_aimodel"], objects["history"]],
         "admin:auth_user_password_change": [objects["auth_user"]],
     }
@@ -90,6 +93,8 @@ def body(objects: dict[str, Any]) -> dict[str, Any]:
         "groups": [str(administrators.pk)], "user_permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
         "password1": "a-long-pass-phrase-1", "password2": "a-long-pass-phrase-1", "name": "Walkers",
         "permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
+        # An import's mapping (its first column to the model name) and its confirmation.
+        "column_0": "model_name", "continue_on_error": "on",
     }
 
 
@@ -114,6 +119,7 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "role permissions": _digest(Group.objects.order_by("pk").values_list("pk", "name", "permissions")),
         "checkpoints": str(ChainCheckpoint.objects.count()),
         "report jobs": str(ReportJob.objects.count()),
+        "imports": _digest(Upload.objects.order_by("pk").values_list("pk", "state", "mapping")),
     }
 
 
@@ -121,9 +127,9 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
 UNTOUCHABLE = {
     "charlie": "all",
     "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-             "role permissions"},
+             "role permissions", "imports"},
     "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions"},
+              "role permissions", "imports"},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions"},
 }
 
@@ -142,9 +148,19 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
     attempt = AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
     log = AccessLog.objects.create(username="x", ip_address="10.0.0.1")
     failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1")
+    # bob's import of one new model, its columns found and not yet matched.
+    upload = Upload.objects.create(
+        uploaded_by=bob, uploaded_at=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), file_name="walk.csv", format="csv",
+        content=b"model_name,vendor,risk_tier,use_case,business_owner,technical_owner,deployment_date\n"
+                b"imported-on-the-walk,V,low,u,b,t,2026-01-01\n", size=100,
+        columns=[{"table": "models", "header": name, "field": name, "suggested": None, "samples": []} for name in
+                 ("model_name", "vendor", "risk_tier", "use_case", "business_owner", "technical_owner",
+                  "deployment_date")],
+    )
     return {
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
         "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
+        "upload": upload.pk,
         "history": theirs.history.latest("history_date").history_id,
         "inventory_aimodel": theirs.pk, "inventory_reviewpolicy": ReviewPolicy.objects.get().pk,
         "reviews_modelreview": review.pk, "reviews_chaincheckpoint": checkpoint.pk,
