@@ -64,4 +64,5 @@ class MappingForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    continue_on_error = forms.BooleanField(required=False, label="Import the rows without problems and leave out the rest")
+    continue_on_error = forms.BooleanField(
+        required=False, label="Import the rows without problems and leave out the rest")

@@ -53,7 +53,9 @@ KEPT_LAST_REVIEW_MESSAGE = (
 NEXT_REVIEW_MESSAGE = (
     "The file gives the next review as {given}; under review policy v{version}, in force today, it is {actual}."
 )
-POLICY_MESSAGE = "The file names review policy v{given}; the policy in force today is v{actual}, and it sets the schedule."
+POLICY_MESSAGE = (
+    "The file names review policy v{given}; the policy in force today is v{actual}, and it sets the schedule."
+)
 
 
 @dataclass

@@ -23,13 +23,17 @@ MAPPING_SHAPE_MESSAGE = (
     "out), for example {{\"Model Name\": \"model_name\", \"Provider\": \"vendor\"}}."
 )
 MAPPING_FIELD_MESSAGE = "The mapping sends {header!r} to {target!r}, which is no field. Fields: {fields}."
-MAPPING_UNUSED_MESSAGE = "The mapping names the column {header!r}, which the file does not have. Its columns: {headers}."
+MAPPING_UNUSED_MESSAGE = (
+    "The mapping names the column {header!r}, which the file does not have. Its columns: {headers}."
+)
 TWO_COLUMNS_MESSAGE = (
     "Columns {first} and {second} both fill {field}: map one of them to another field, or to null to leave it "
     "out."
 )
 UNMATCHED_MESSAGE = "Column {column} is not imported: it matches no field.{hint}"
-UNMATCHED_HINT = " Did you mean {field}? Map it with {{\"{header}\": \"{field}\"}}, or leave it out with {{\"{header}\": null}}."
+UNMATCHED_HINT = (
+    " Did you mean {field}? Map it with {{\"{header}\": \"{field}\"}}, or leave it out with {{\"{header}\": null}}."
+)
 UNMATCHED_NO_HINT = " Map it to a field, or leave it out with {{\"{header}\": null}}."
 IGNORED_MESSAGE = "Column {column} is left out, as the mapping says."
 MISSING_MESSAGE = "No column gives {field} ({label}), which every new {item} needs{hint}."

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from common.cli import EXIT_FAILED, EXIT_OK, CLIError, add_verb, positive_int, resolve_actor, usage_error
+from common.cli import EXIT_FAILED, EXIT_OK, CLIError, add_verb, positive_int, resolve_actor
 from common.cli.errors import FILE_REFUSED
 
 FORMATS = ("csv", "json", "xlsx")
@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="import the rows without problems and report the rest (exit 1 if any)")
     parser.add_argument("--map", metavar="MAPPING.json", dest="mapping",
                         help='a JSON object from the file\'s headers to field names, e.g. {"Provider": "vendor"}')
-    parser.add_argument("--sheet", metavar="NAME", help="Excel: the sheet with the models (default Models, or the first)")
+    parser.add_argument("--sheet", metavar="NAME",
+                        help="Excel: the sheet with the models (default Models, or the first)")
     parser.add_argument("--header-row", type=positive_int, metavar="N",
                         help="the row of the header (default: found among the first rows)")
     parser.add_argument("--format", choices=FORMATS, metavar="FORMAT",

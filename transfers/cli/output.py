@@ -80,8 +80,8 @@ def print_outcome(outcome: Outcome, args: argparse.Namespace) -> None:
     from rich.text import Text
 
     mode = "Checked" if outcome.options.validate else "Read"
-    out.print(Text(f"{mode} {outcome.file} ({FORMAT_LABELS[outcome.format]}): {_plural(outcome.rows, 'row')} of models.",
-                   style="bold"))
+    label = FORMAT_LABELS[outcome.format]
+    out.print(Text(f"{mode} {outcome.file} ({label}): {_plural(outcome.rows, 'row')} of models.", style="bold"))
     out.print(Text("  " + summary(outcome)))
     if outcome.notices:
         out.print(Text(f"Notices ({len(outcome.notices):,}):", style="bold yellow"))

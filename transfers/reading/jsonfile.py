@@ -22,7 +22,9 @@ NOT_A_LIST_MESSAGE = "\"{key}\" must be a list of objects, one per {item}; it is
 NOT_AN_OBJECT_MESSAGE = "Each item must be an object of column names and values; this one is {what}."
 NESTED_MESSAGE = "The value of \"{key}\" is {what}: a value must be text, a number, true, false or null."
 DUPLICATE_KEY_MESSAGE = "The key \"{key}\" appears twice in this object."
-IGNORED_KEY_MESSAGE = "The key \"{key}\" at the top of the file is not read (the import reads \"models\" and \"reviews\")."
+IGNORED_KEY_MESSAGE = (
+    "The key \"{key}\" at the top of the file is not read (the import reads \"models\" and \"reviews\")."
+)
 NO_ROWS_MESSAGE = "The file has no models: nothing to import."
 KNOWN_KEYS = {"models", "reviews", "columns"}
 
