@@ -25,13 +25,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history
 
 from common import dates, text
 from common.actors import Actor
 from common.authz import allows, require
 from inventory import permissions
-from inventory.bulk import update_rows
+from inventory.bulk import insert_history, insert_objects, next_ids, update_rows
 from inventory.models import DUPLICATE_NAME_MESSAGE, NAME_KEY_MAX_LENGTH, AIModel, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import schedule
 from inventory.services import SCHEDULE_INPUTS, owner_errors
@@ -275,16 +274,18 @@ def _value(model: AIModel, name: str) -> Any:
     return getattr(model, AIModel._meta.get_field(name).attname)
 
 
-def add_models(*, models: Sequence[AIModel], actor: Actor, reason: str) -> list[AIModel]:
+def add_models(*, models: Sequence[AIModel], actor: Actor, reason: str, now: dt.datetime) -> list[AIModel]:
     """Insert models that check_new_models found without problems, 2,000 to a statement, each with
     a "created" history entry naming the actor; the models get their ids. Call it in a transaction."""
     require(actor, permissions.can_add, "add models")
     if not models:
         return []
-    return bulk_create_with_history(
-        list(models), AIModel, batch_size=BATCH_SIZE, default_user=actor.user, default_change_reason=reason,
-        custom_historical_attrs={"history_actor": actor.name},
-    )
+    for model, pk in zip(models, next_ids(AIModel, len(models))):
+        model.pk = pk
+        model.created_at = model.updated_at = now
+    insert_objects(models)
+    insert_history(models, user=actor.user, actor_name=actor.name, reason=reason, when=now)
+    return list(models)
 
 
 def save_model_changes(*, models: Sequence[AIModel], actor: Actor, now: dt.datetime, reason: str) -> int:

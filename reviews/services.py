@@ -16,13 +16,13 @@ from common import dates, text
 from common.actors import Actor
 from common.authz import require
 from inventory import scheduling
+from inventory.bulk import insert_objects
 from inventory.models import AIModel, ReviewPolicy, Status
 from reviews import hashing, permissions
 from reviews.models import SATISFACTORY_OUTCOMES, ModelReview, Outcome
 
 # Any constant works; it only has to be the same for every writer of the chain.
 CHAIN_LOCK_KEY = 0x4D4C_5452  # "MLTR"
-INSERT_BATCH_SIZE = 2000
 
 FUTURE_REVIEW_MESSAGE = "A review cannot be dated in the future (today is {today})."
 BEFORE_DEPLOYMENT_MESSAGE = "A review cannot be dated before the model's deployment on {deployed}."
@@ -318,8 +318,11 @@ def plan_history(
 def write_history(records: Sequence[ModelReview]) -> None:
     """Chain planned records after the chain's head, in their order, sign them and insert them 2,000
     to a statement. Their models must be saved by now. Call it in a transaction: it takes the chain's lock."""
+    from common.signing import signer
+
     lock_chain()
     sequence, previous_hash = chain_head()
+    key = signer()  # the key once for the batch, as record.sign() reads it for each record
     for record in records:
         # The model may have been saved after the record was planned: take its id now.
         record.model = record.model
@@ -328,9 +331,10 @@ def write_history(records: Sequence[ModelReview]) -> None:
         sequence += 1
         record.sequence, record.previous_hash = sequence, previous_hash
         record.chain_hash = hashing.chain_hash(record.chain_record())
-        record.sign()
+        record.signature = key.sign(hashing.record_signing_message(record.chain_hash))
+        record.signing_key_id = key.key_id
         previous_hash = record.chain_hash
-    ModelReview.objects.bulk_create(records, batch_size=INSERT_BATCH_SIZE)
+    insert_objects(records)
 
 
 def _models_by_name_key(names: Iterable[str]) -> dict[str, AIModel]:

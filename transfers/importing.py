@@ -301,7 +301,7 @@ class _Run:
         good = {id(unit) for unit in units if not unit.problems}
         inventory_import.add_models(
             models=[unit.checked.model for unit in units if id(unit) in good and not unit.existing],
-            actor=self.actor, reason=self.reason)
+            actor=self.actor, reason=self.reason, now=self.now)
         records, reviewed = [], []
         for index, unit in enumerate(plan_units):
             if id(unit) in good and planned.by_model.get(index):
