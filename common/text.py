@@ -151,6 +151,8 @@ def mixed_script_problem(value: str, *, label: str) -> str | None:
 
     Read on the NFKC form, so full-width Latin letters count as Latin.
     """
+    if value.isascii():  # no Greek or Cyrillic letter is ASCII (an import checks 100,000 names)
+        return None
     letters: dict[str, list[tuple[int, str]]] = {}
     for position, char in enumerate(unicodedata.normalize("NFKC", value), start=1):
         script = script_of(char)

@@ -60,11 +60,12 @@ OWNER_IS_YOURSELF_MESSAGE = (
 OWNER_ASSIGNMENT_MESSAGE = "Only model risk officers and administrators change a model's owner account."
 
 
-def _owner_errors(fields: dict[str, Any], actor: Actor, *, adding: bool, current_owner_id: int | None = None
+def owner_errors(fields: dict[str, Any], actor: Actor, *, adding: bool, current_owner_id: int | None = None
                   ) -> dict[str, list[str]]:
     """Who owns a model: model risk officers and administrators assign anyone (or no one); a model
     owner owns what they register and cannot hand a model over. Fills in the owner of a new model
-    registered by someone who may not assign one. The local operator (no account) is not limited."""
+    registered by someone who may not assign one. The local operator (no account) is not limited.
+    (inventory.importing applies it to every row of an import.)"""
     user = actor.user
     if user is None or permissions.can_assign_owner(user):
         return {}
@@ -100,7 +101,7 @@ def prepare_new_model(*, data: Mapping[str, Any], actor: Actor, today: dt.date) 
     if str(data.get("status") or Status.ACTIVE).strip().lower() != Status.ACTIVE:
         require(actor, permissions.can_govern, GOVERN_ACTION)
     fields, errors = normalize_fields(data)
-    errors.update(_owner_errors(fields, actor, adding=True))
+    errors.update(owner_errors(fields, actor, adding=True))
     status = fields.pop("status", Status.ACTIVE) or Status.ACTIVE
     model = AIModel(**fields, status=status, status_changed_on=today)
     if isinstance(model.deployment_date, dt.date) and model.risk_tier in RiskTier.values:
@@ -126,7 +127,7 @@ def prepare_changes(*, model: AIModel, changes: Mapping[str, Any], actor: Actor,
                 errors["reason"] = [DECOMMISSION_REASON_MESSAGE.format(name=model.model_name)]
         except ValidationError as exc:
             errors["reason"] = exc.messages
-    errors.update(_owner_errors(fields, actor, adding=False, current_owner_id=model.owner_id))
+    errors.update(owner_errors(fields, actor, adding=False, current_owner_id=model.owner_id))
     if "status" in fields:
         try:
             check_transition(model.status, fields["status"])

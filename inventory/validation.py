@@ -93,9 +93,17 @@ def normalize(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+# Each enum field's values, and each field's label, worked out once: an import normalises every
+# field of 100,000 rows.
+_ENUM_VALUES = {key: frozenset(choices.values) for key, choices in ENUM_FIELDS.items()}
+_LABELS: dict[str, str] = {}
+
+
 def label(field: str) -> str:
     """How messages name a field: its verbose name, capitalised ("Deployment date")."""
-    return capfirst(str(AIModel._meta.get_field(field).verbose_name))
+    if field not in _LABELS:
+        _LABELS[field] = capfirst(str(AIModel._meta.get_field(field).verbose_name))
+    return _LABELS[field]
 
 
 def _normalize_value(key: str, value: Any) -> Any:
@@ -104,7 +112,7 @@ def _normalize_value(key: str, value: Any) -> Any:
         value = value.strip()
         if key in ENUM_FIELDS:
             value = value.lower()
-            if value and value not in ENUM_FIELDS[key].values:
+            if value and value not in _ENUM_VALUES[key]:
                 allowed = ", ".join(ENUM_FIELDS[key].values)
                 raise ValidationError(BAD_CHOICE_MESSAGE.format(value=value, allowed=allowed))
         elif key in DATE_FIELDS:

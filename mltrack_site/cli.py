@@ -22,6 +22,7 @@ from inventory import cli as inventory_cli
 from packages import cli as packages_cli
 from reports import cli as reports_cli
 from reviews import cli as reviews_cli
+from transfers import cli as transfers_cli
 
 INTERRUPTED_EXIT = 130
 DATABASE_MESSAGE = (
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports_cli.register(subparsers)
     packages_cli.register(subparsers)
     api_cli.register(subparsers)
+    transfers_cli.register(subparsers)
     return parser
 
 

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "compliance",
     "reports",
     "packages",
+    "transfers",
     # The REST API and its tokens, above every domain app.
     "api",
 ]
@@ -338,6 +339,9 @@ MLTRACK_INSTITUTION_NAME = env_str("MLTRACK_INSTITUTION_NAME", "Example Bank, N.
 # Whom people without a role (or without enough of one) are told to ask, on every refusal page.
 MLTRACK_ACCESS_CONTACT = env_str("MLTRACK_ACCESS_CONTACT", "your MLTrack administrator")
 MLTRACK_PAGE_SIZE = env_int("MLTRACK_PAGE_SIZE", 50, minimum=1, maximum=500)
+# The largest file an import reads, in megabytes (console uploads and mltrack import alike): a CSV
+# of 100,000 models is about 40 MB.
+MLTRACK_IMPORT_MAX_MB = env_int("MLTRACK_IMPORT_MAX_MB", 100, minimum=1, maximum=2048)
 # The blank choice of the list page's filter drop-downs.
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 # When true, the CLI refuses to act for anybody who is not a user account (see docs/cli.md).

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("packages.urls")),
     path("", include("api.console_urls")),
+    path("", include("transfers.urls")),
 ]

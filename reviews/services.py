@@ -16,13 +16,13 @@ from common import dates, text
 from common.actors import Actor
 from common.authz import require
 from inventory import scheduling
+from inventory.bulk import insert_objects
 from inventory.models import AIModel, ReviewPolicy, Status
 from reviews import hashing, permissions
 from reviews.models import SATISFACTORY_OUTCOMES, ModelReview, Outcome
 
 # Any constant works; it only has to be the same for every writer of the chain.
 CHAIN_LOCK_KEY = 0x4D4C_5452  # "MLTR"
-INSERT_BATCH_SIZE = 2000
 
 FUTURE_REVIEW_MESSAGE = "A review cannot be dated in the future (today is {today})."
 BEFORE_DEPLOYMENT_MESSAGE = "A review cannot be dated before the model's deployment on {deployed}."
@@ -34,6 +34,7 @@ LONG_TEXT_MESSAGE = "At most {limit} characters (this has {length})."
 WRONG_CORRECTION_MESSAGE = "A correction must reference a review of the same model ({name})."
 RECORD_ACTION = "record reviews (model risk officers and administrators do: reviews are independent of owners)"
 REVIEWER_MAX = 200
+OUTCOMES = frozenset(Outcome.values)
 NOTES_MAX = 10000
 
 
@@ -101,7 +102,7 @@ def _clean_input(
         elif review_date < model.deployment_date:
             errors["review_date"] = [BEFORE_DEPLOYMENT_MESSAGE.format(deployed=model.deployment_date.isoformat())]
     outcome = str(entry.outcome or "").strip().lower()
-    if outcome not in Outcome.values:
+    if outcome not in OUTCOMES:
         errors["outcome"] = [BAD_OUTCOME_MESSAGE.format(value=outcome)]
     reviewer = str(entry.reviewer or "").strip()
     if not reviewer and entry.reviewer_user is not None:
@@ -145,13 +146,13 @@ def _moves_schedule(model: AIModel, review_date: dt.date, outcome: str) -> bool:
     return model.last_review_date is None or review_date >= model.last_review_date
 
 
-def _new_record(
+def _unchained_record(
     *, model: AIModel, fields: Mapping[str, Any], policy: ReviewPolicy, next_review_date: dt.date,
-    sequence: int, previous_hash: str, actor: Actor, now: dt.datetime,
+    actor: Actor, now: dt.datetime,
 ) -> ModelReview:
-    review = ModelReview(
+    """A record of one review as it finds its model, not yet placed in the chain."""
+    return ModelReview(
         id=uuid.uuid4(),
-        sequence=sequence,
         model=model,
         model_name=model.model_name,
         review_date=fields["review_date"],
@@ -167,8 +168,16 @@ def _new_record(
         corrects=fields["corrects"],
         recorded_by=actor.name,
         created_at=now,
-        previous_hash=previous_hash,
     )
+
+
+def _new_record(
+    *, model: AIModel, fields: Mapping[str, Any], policy: ReviewPolicy, next_review_date: dt.date,
+    sequence: int, previous_hash: str, actor: Actor, now: dt.datetime,
+) -> ModelReview:
+    review = _unchained_record(model=model, fields=fields, policy=policy, next_review_date=next_review_date,
+                               actor=actor, now=now)
+    review.sequence, review.previous_hash = sequence, previous_hash
     review.chain_hash = hashing.chain_hash(review.chain_record())
     review.sign()
     return review
@@ -241,23 +250,54 @@ def append_reviews(
     lock_chain()
     models_by_key = _models_by_name_key(row.model_name for row in rows)
     errors: dict[str, list[str]] = {}
-    cleaned: list[tuple[AIModel, dict[str, Any]]] = []
+    found: list[tuple[AIModel, ReviewInput]] = []
     for number, row in enumerate(rows, start=1):
         model = models_by_key.get(text.name_key(row.model_name)) if text.is_clean_line(row.model_name) else None
         if model is None:
             errors[f"row {number}"] = [f"model: no model named {row.model_name.strip()!r}."]
             continue
-        try:
-            cleaned.append((model, _clean_input(row.entry, model=model, today=today, historical=True)))
-        except ValidationError as exc:
-            errors[f"row {number}"] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
+        found.append((model, row.entry))
+    cleaned, bad = check_history(found, today=today)
+    numbers = [number for number, row in enumerate(rows, start=1) if f"row {number}" not in errors]
+    for index, problems in bad.items():
+        errors[f"row {numbers[index]}"] = [f"{field}: {' '.join(msgs)}" for field, msgs in problems.items()]
     if errors:
-        raise BatchError(errors)
+        raise BatchError(dict(sorted(errors.items(), key=lambda item: int(item[0].split()[1]))))
 
+    records = plan_history(cleaned, actor=actor, today=today, now=now)
+    write_history(records)
+    touched = {record.model.pk: record.model for record in records}
+    scheduling.bulk_save_after_reviews(models=list(touched.values()), actor=actor, reason="historical reviews imported")
+    return records
+
+
+def check_history(
+    pairs: Sequence[tuple[AIModel, ReviewInput]], *, today: dt.date
+) -> tuple[list[tuple[AIModel, dict[str, Any]]], dict[int, dict[str, list[str]]]]:
+    """Check past reviews, each against its model (which may be a new model, not yet saved): the
+    cleaned reviews of the good ones, and the problems by field of each bad one, by its index in
+    ``pairs``. Past reviews of a model decommissioned since are accepted: they are history."""
+    cleaned: list[tuple[AIModel, dict[str, Any]]] = []
+    bad: dict[int, dict[str, list[str]]] = {}
+    for index, (model, entry) in enumerate(pairs):
+        try:
+            cleaned.append((model, _clean_input(entry, model=model, today=today, historical=True)))
+        except ValidationError as exc:
+            bad[index] = exc.message_dict
+    return cleaned, bad
+
+
+def plan_history(
+    cleaned: Sequence[tuple[AIModel, dict[str, Any]]], *, actor: Actor, today: dt.date, now: dt.datetime
+) -> list[ModelReview]:
+    """The records of checked past reviews, in the order given, each showing the schedule it found
+    (its model as the earlier reviews left it), and each model's review state and schedule moved
+    on in memory, as recording them one by one would. Nothing is written, and the models need not
+    be saved yet (an import plans the history of the models it is about to add): write_history
+    chains and writes the records once they are. Needs the right to record reviews."""
+    require(actor, permissions.can_record, RECORD_ACTION)
     policy = ReviewPolicy.objects.in_force(on=today)
-    sequence, previous_hash = chain_head()
     records: list[ModelReview] = []
-    touched: dict[int, AIModel] = {}
     for model, fields in cleaned:
         moves = _moves_schedule(model, fields["review_date"], fields["outcome"])
         next_date = model.next_review_date
@@ -266,22 +306,35 @@ def append_reviews(
                 policy=policy, risk_tier=model.risk_tier, deployment_date=model.deployment_date,
                 last_review_date=fields["review_date"],
             )
-        sequence += 1
-        # The record shows the schedule it found: the model as earlier rows of this batch left it.
-        record = _new_record(
-            model=model, fields=fields, policy=policy, next_review_date=next_date,
-            sequence=sequence, previous_hash=previous_hash, actor=actor, now=now,
-        )
-        previous_hash = record.chain_hash
-        records.append(record)
+        records.append(_unchained_record(model=model, fields=fields, policy=policy, next_review_date=next_date,
+                                         actor=actor, now=now))
         scheduling.note_review(
-            model=model, review_date=record.review_date, outcome=record.outcome,
-            reviewed_state_hash=record.model_state_hash, moves_schedule=moves, policy=policy,
+            model=model, review_date=fields["review_date"], outcome=fields["outcome"],
+            reviewed_state_hash=records[-1].model_state_hash, moves_schedule=moves, policy=policy,
         )
-        touched[model.pk] = model
-    ModelReview.objects.bulk_create(records, batch_size=INSERT_BATCH_SIZE)
-    scheduling.bulk_save_after_reviews(models=list(touched.values()), actor=actor, reason="historical reviews imported")
     return records
+
+
+def write_history(records: Sequence[ModelReview]) -> None:
+    """Chain planned records after the chain's head, in their order, sign them and insert them 2,000
+    to a statement. Their models must be saved by now. Call it in a transaction: it takes the chain's lock."""
+    from common.signing import signer
+
+    lock_chain()
+    sequence, previous_hash = chain_head()
+    key = signer()  # the key once for the batch, as record.sign() reads it for each record
+    for record in records:
+        # The model may have been saved after the record was planned: take its id now.
+        record.model = record.model
+        if record.corrects is not None:
+            record.corrects = record.corrects
+        sequence += 1
+        record.sequence, record.previous_hash = sequence, previous_hash
+        record.chain_hash = hashing.chain_hash(record.chain_record())
+        record.signature = key.sign(hashing.record_signing_message(record.chain_hash))
+        record.signing_key_id = key.key_id
+        previous_hash = record.chain_hash
+    insert_objects(records)
 
 
 def _models_by_name_key(names: Iterable[str]) -> dict[str, AIModel]:

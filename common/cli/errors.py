@@ -26,6 +26,7 @@ PERMISSION_DENIED = "permission_denied"
 ACCOUNT = "account"
 NO_SUCH_PAGE = "no_such_page"
 DATABASE = "database"
+FILE_REFUSED = "file_refused"
 CONFIGURATION = "configuration"
 FAILED = "failed"
 # Remote mode (--url): the server could not be asked (exit 2, like bad input: no verdict was given).

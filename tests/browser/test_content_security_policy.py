@@ -39,9 +39,21 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
         kind="risk", format="pdf", requested_by=administrator, requested_by_name="admin.user",
         requested_at=dt.datetime.now(dt.UTC), as_of=today, stage="Waiting for the worker",
     )
+    from transfers.models import Upload
+
+    uploads = [
+        Upload.objects.create(
+            uploaded_by=administrator, uploaded_at=dt.datetime.now(dt.UTC), file_name="bank.csv", format="csv",
+            content=b"model_name\nx\n", size=12, state=state, heartbeat_at=dt.datetime.now(dt.UTC),
+            columns=[{"table": "models", "header": "model_name", "field": "model_name", "suggested": None,
+                      "samples": ["x"]}],
+        )
+        for state in ("uploaded", "checking")  # the mapping step, and a check the page follows (its script)
+    ]
     blocked = watch_violations(page)
     log_in(page, live_server, "admin.user")
     urls = [
+        reverse("transfers:upload"), *(upload.get_absolute_url() for upload in uploads),
         reverse("reports:dashboard"), reverse("inventory:list"), reverse("inventory:create"),
         reverse("inventory:detail", args=[model.pk]), reverse("inventory:edit", args=[model.pk]),
         reverse("inventory:policy"), reverse("reviews:trail"), reverse("reviews:detail", args=[review.pk]),

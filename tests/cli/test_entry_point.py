@@ -56,7 +56,7 @@ def test_help_lists_every_verb(capsys):
     for action in subparsers._choices_actions:
         assert f" {action.dest} {action.help} " in out
     assert {"add", "list", "show", "update", "delete", "sample-data", "reviewed", "reviews", "verify", "validate",
-            "check", "dashboard", "report"} <= set(subparsers.choices)
+            "check", "dashboard", "report", "import", "export"} <= set(subparsers.choices)
 
 
 # Loaded by building the parser: the verb modules, argparse and the CLI kit, never Django, rich,

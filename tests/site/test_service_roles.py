@@ -32,6 +32,39 @@ def _batch(model: AIModel, actor: Actor):
     return review_services.append_reviews(rows=[row], actor=actor, today=TODAY, now=NOW)
 
 
+IMPORT_HEADER = b"model_name,vendor,risk_tier,use_case,business_owner,technical_owner,deployment_date"
+
+
+def _import(model: AIModel, actor: Actor, *, row: bytes = b"imported,V,low,u,b,t,2026-01-01", **options):
+    from transfers.importing import Options
+    from transfers.services import import_file
+
+    outcome = import_file(data=IMPORT_HEADER + b"\n" + row + b"\n", name="i.csv", options=Options(**options),
+                          actor=actor, today=TODAY, now=NOW)
+    assert outcome.ok, outcome.problems
+
+
+def _import_with_reviews(model: AIModel, actor: Actor):
+    from transfers.importing import Options
+    from transfers.services import import_file
+
+    outcome = import_file(data=IMPORT_HEADER + b",last_review_date\nimported,V,low,u,b,t,2026-01-01,2026-02-01\n",
+                          name="i.csv", options=Options(), actor=actor, today=TODAY, now=NOW)
+    assert outcome.ok
+
+
+def _uploaded(model: AIModel, actor: Actor):
+    from transfers.uploads import receive_upload
+
+    receive_upload(data=IMPORT_HEADER + b"\nx,V,low,u,b,t,2026-01-01\n", name="i.csv", actor=actor, now=NOW)
+
+
+def _export(model: AIModel, actor: Actor):
+    from transfers.services import export_inventory
+
+    export_inventory(queryset=AIModel.objects.all(), fmt="csv", actor=actor)
+
+
 # service -> the personas it allows (everyone else, and an actor with no account, is refused)
 WRITES = {
     "create": (lambda m, a: services.create_model(data=model_data(), actor=a, today=TODAY), {"alice", "bob", "carol"}),
@@ -52,6 +85,11 @@ WRITES = {
     "sample data": (lambda m, a: sample_data.generate(count=2, seed=1, actor=a, today=TODAY), {"carol"}),
     "record review": (_review, {"bob", "carol"}),
     "import reviews": (_batch, {"bob", "carol"}),
+    "import models": (_import, {"alice", "bob", "carol"}),
+    "import models with their reviews": (_import_with_reviews, {"bob", "carol"}),
+    "upload a file to import": (_uploaded, {"alice", "bob", "carol"}),
+    # Reading only: everyone who may read the inventory may export it.
+    "export": (_export, {"alice", "bob", "carol", "erin"}),
     # Making a report changes no data: everyone who may read the inventory may ask for one.
     "ask for a report": (lambda m, a: request_report("risk", fmt="pdf", filters={}, actor=a, now=NOW, today=TODAY),
                          {"alice", "bob", "carol", "erin"}),

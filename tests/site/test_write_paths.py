@@ -23,6 +23,7 @@ from inventory import scheduling
 from api.models import ApiToken
 from inventory.models import AIModel, ReviewPolicy
 from reports.models import ReportJob
+from transfers.models import Upload
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
 from tests.api.conftest import make_token
@@ -63,6 +64,8 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "reports:report": ["inventory"], "reports:download": ["inventory", "csv"], "reports:queue": ["risk", "pdf"],
         "inventory:policy-withdraw": [objects["policy"]],
         "reports:job": [objects["job"]], "reports:job-status": [objects["job"]], "reports:job-file": [objects["job"]],
+        "transfers:detail": [objects["upload"]], "transfers:mapping": [objects["upload"]],
+        "transfers:confirm": [objects["upload"]], "transfers:status": [objects["upload"]],
         "admin:inventory_aimodel_simple_history": [objects["inventory_aimodel"], objects["history"]],
         "admin:auth_user_password_change": [objects["auth_user"]],
         "api:model-detail": model, "api:model-change-status": model, "api:model-history": model,
@@ -104,6 +107,8 @@ def body(objects: dict[str, Any]) -> dict[str, Any]:
         "groups": [str(administrators.pk)], "user_permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
         "password1": "a-long-pass-phrase-1", "password2": "a-long-pass-phrase-1", "name": "Walkers",
         "permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
+        # An import's mapping (its first column to the model name) and its confirmation.
+        "column_0": "model_name", "continue_on_error": "on",
     }
 
 
@@ -151,6 +156,7 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "tokens": _digest(ApiToken.objects.order_by("pk").values("pk", "user_id", "revoked_at", "read_only")),
         "others' tokens": _digest(ApiToken.objects.filter(user__username="carol").order_by("pk")
                                   .values("pk", "revoked_at", "read_only", "expires_at")),
+        "imports": _digest(Upload.objects.order_by("pk").values_list("pk", "state", "mapping")),
     }
 
 
@@ -158,9 +164,9 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
 UNTOUCHABLE = {
     "charlie": "all",
     "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-             "role permissions", "others' tokens"},
+             "role permissions", "others' tokens", "imports"},
     "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions", "others' tokens"},
+              "role permissions", "others' tokens", "imports"},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens"},
 }
 
@@ -184,11 +190,21 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
         approval_reference="walk", rationale="a version not yet in force, to withdraw", today=dt.date(2026, 11, 27),
         actor=Actor(name="tests", trusted=True))
     make_token(carol, name="the administrator's")
+    # bob's import of one new model, its columns found and not yet matched.
+    upload = Upload.objects.create(
+        uploaded_by=bob, uploaded_at=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), file_name="walk.csv", format="csv",
+        content=b"model_name,vendor,risk_tier,use_case,business_owner,technical_owner,deployment_date\n"
+                b"imported-on-the-walk,V,low,u,b,t,2026-01-01\n", size=100,
+        columns=[{"table": "models", "header": name, "field": name, "suggested": None, "samples": []} for name in
+                 ("model_name", "vendor", "risk_tier", "use_case", "business_owner", "technical_owner",
+                  "deployment_date")],
+    )
     return {
         "policy": scheduled.pk,
         "token": ApiToken.objects.get().pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
         "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
+        "upload": upload.pk,
         "history": theirs.history.latest("history_date").history_id,
         "inventory_aimodel": theirs.pk, "inventory_reviewpolicy": ReviewPolicy.objects.get(version=1).pk,
         "reviews_modelreview": review.pk, "reviews_chaincheckpoint": checkpoint.pk,

@@ -1,0 +1,70 @@
+"""Import and export of the inventory: the entry points the CLI and the console call.
+
+Importing needs the right to add models (and, for the reviews a file brings, to record reviews;
+with --update, to edit each model it changes): the services below and the batch services they
+call check the role themselves, whatever interface called them. Exporting needs the right to read
+the inventory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+
+from common.actors import Actor
+from common.authz import require
+from inventory import permissions
+from inventory.models import AIModel
+from transfers.exporting import Progress, read_export
+from transfers.importing import Options, Outcome, import_source
+from transfers.reading import open_source
+from transfers.writing import render
+
+IMPORT_ACTION = "import models (importing adds models: administrators, model risk officers and model owners do)"
+
+
+def import_file(
+    *, data: bytes, name: str, options: Options, actor: Actor, today: dt.date, now: dt.datetime,
+    fmt: str | None = None, reviews: bytes | None = None, mapping: Mapping[str, str | None] | None = None,
+    sheet: str | None = None, header_row: int | None = None, encoding: str | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Read ``data`` (a file named ``name``) and import it: see transfers.importing.
+
+    Refuses (PermissionDenied) an actor who may not add models before reading anything; raises
+    FileRefused for a file that cannot be imported as a whole."""
+    require(actor, permissions.can_add, IMPORT_ACTION)
+    mapping = dict(mapping or {})
+    source = open_source(data, name=name, fmt=fmt, sheet=sheet, header_row=header_row, mapped=mapping,
+                         encoding=encoding, reviews=reviews)
+    return import_source(source, mapping=mapping, options=options, actor=actor, today=today, now=now,
+                         progress=progress)
+
+
+class Exported(NamedTuple):
+    """An export's files ("" for the main one; for CSV, "reviews" for the history's), and how many
+    models and review records they hold."""
+
+    files: dict[str, bytes]
+    models: int
+    reviews: int | None
+
+
+def export_inventory(*, queryset: QuerySet[AIModel], fmt: str, actor: Actor, reviews: bool = False,
+                     progress: Progress | None = None) -> Exported:
+    """The export of ``queryset``'s models (the inventory filter's selection and order), with their
+    review history when ``reviews``. Anyone who may read the inventory may export it."""
+    require(actor, permissions.can_view, "export the inventory")
+    export = read_export(queryset, reviews=reviews, progress=progress)
+    if progress is not None:
+        progress(len(export.models), len(export.models), "Writing the file")
+    files = render(fmt, export.models, export.reviews)
+    return Exported(files, len(export.models), None if export.reviews is None else len(export.reviews))
+
+
+def template_files(fmt: str) -> dict[str, bytes]:
+    """An empty file with every column, and each column's documentation (see transfers.writing)."""
+    return render(fmt, [], [], documentation=True)
