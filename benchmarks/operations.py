@@ -295,8 +295,10 @@ OPERATIONS: list[Operation] = [
 # Rows of later issues live beside their app's concerns; they run after the inventory rows.
 from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402  (needs the names above)
 from benchmarks.load_operations import LOAD_OPERATIONS  # noqa: E402
+from benchmarks.notification_operations import NOTIFICATION_OPERATIONS  # noqa: E402
 from benchmarks.package_operations import PACKAGE_OPERATIONS  # noqa: E402
 from benchmarks.report_operations import REPORT_OPERATIONS  # noqa: E402
 from benchmarks.review_operations import REVIEW_OPERATIONS  # noqa: E402
 
-OPERATIONS += REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + PACKAGE_OPERATIONS + LOAD_OPERATIONS
+OPERATIONS += (REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + PACKAGE_OPERATIONS
+               + NOTIFICATION_OPERATIONS + LOAD_OPERATIONS)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("reviews.urls")),
     path("", include("compliance.urls")),
+    path("", include("notifications.urls")),
 ]

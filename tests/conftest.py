@@ -161,6 +161,7 @@ DATA_MIGRATIONS = [
     ("inventory.migrations.0002_roles_and_default_policy", ["create_roles", "create_default_policy"]),
     ("reviews.migrations.0002_append_only_triggers_and_roles", ["grant"]),
     ("inventory.migrations.0009_govern_models_permission", ["grant"]),
+    ("notifications.migrations.0002_grants", ["grant"]),
 ]
 
 
