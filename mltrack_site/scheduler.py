@@ -14,12 +14,14 @@ and its ``expires`` the row's ``expire_seconds``, still shorter than the period.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
@@ -84,6 +86,10 @@ def install_defaults(schedule: dict[str, dict[str, Any]]) -> dict[str, str]:
             outcome[name] = "kept"
             continue
         row.description = f"{DEFAULT_NOTE}{_fingerprint(after)}"
+        if created:
+            # Due at once, as a new entry of Celery's file-based scheduler is: the jobs are idempotent,
+            # and a console started for an hour should not wait an hour for its first digest run.
+            row.last_run_at = timezone.now() - dt.timedelta(seconds=interval.every)
         row.save()
         outcome[name] = "created" if created else "updated"
     return outcome

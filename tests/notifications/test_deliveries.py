@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from common.actors import Actor
 from notifications import deliver
@@ -162,3 +163,65 @@ def test_addresses_are_claimed_in_any_case(db):
     outcomes = [deliver.deliver(message, sender=deliver.Sender(), clock=fixed(MORNING)) for message in (first, second)]
 
     assert outcomes == [deliver.SENT, deliver.SKIPPED] and len(mail.outbox) == 1
+
+
+# The console page
+
+
+def failed_row(index: int) -> Delivery:
+    return Delivery.objects.create(
+        recipient=f"r{index}@bank.example", kind=Delivery.Kind.DAILY_DIGEST, period="2026-11-27", subject=f"digest {index}",
+        content_sha256="h", state=Delivery.State.FAILED, attempts=5, claimed_at=MORNING,
+        last_error="SMTPRecipientsRefused: {'r@bank.example': (550, b'mailbox unavailable')}", body_text="x",
+    )
+
+
+def test_administrators_see_failed_emails_and_send_them_again(client, people, frozen_clock):
+    row = failed_row(1)
+    Delivery.objects.create(recipient="ok@bank.example", kind=Delivery.Kind.DAILY_DIGEST, period="2026-11-27",
+                            subject="went out", content_sha256="h", state=Delivery.State.SENT, claimed_at=MORNING)
+    client.force_login(people["carol"])
+    url = reverse("notifications:deliveries")
+
+    page = client.get(url).content.decode()
+    assert "digest 1" in page and "mailbox unavailable" in page and "5 of 5" in page
+    assert "went out" not in page  # sent emails are not listed
+
+    response = client.post(reverse("notifications:send-again", args=[row.pk]), follow=True)
+    assert "The email to r1@bank.example will be sent again within minutes." in response.content.decode()
+    row.refresh_from_db()
+    assert row.attempts == 4 and row.next_attempt_at is not None
+
+
+def test_sending_again_an_email_that_went_out_says_why_not(client, people):
+    row = Delivery.objects.create(recipient="ok@bank.example", kind=Delivery.Kind.ALARM, period="p", subject="s",
+                                  content_sha256="h", state=Delivery.State.SENT, claimed_at=MORNING)
+    client.force_login(people["carol"])
+
+    response = client.post(reverse("notifications:send-again", args=[row.pk]), follow=True)
+
+    assert "Only a failed email can be sent again; this one is sent." in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "erin", "charlie"])
+def test_the_failed_emails_page_is_for_administrators(client, people, persona):
+    row = failed_row(1)
+    client.force_login(people[persona])
+
+    assert client.get(reverse("notifications:deliveries")).status_code == 403
+    assert client.post(reverse("notifications:send-again", args=[row.pk])).status_code == 403
+    row.refresh_from_db()
+    assert row.attempts == 5
+
+
+def test_the_failed_emails_page_takes_the_same_queries_for_more_rows(client, people, django_assert_max_num_queries):
+    client.force_login(people["carol"])
+    failed_row(0)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("notifications:deliveries"))
+    for index in range(1, 30):
+        failed_row(index)
+    with django_assert_max_num_queries(10) as more:
+        client.get(reverse("notifications:deliveries"))
+
+    assert len(few) == len(more)
