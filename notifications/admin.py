@@ -7,7 +7,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from notifications.models import AuditAlarm, Delivery, DigestSubscription, ScheduledReport, ScheduledReportRun, Verification
+from notifications.models import (
+    AuditAlarm,
+    Delivery,
+    DigestSubscription,
+    ScheduledReport,
+    ScheduledReportRun,
+    Verification,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

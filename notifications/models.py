@@ -225,7 +225,8 @@ class Verification(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"verification {self.started_at:%Y-%m-%d %H:%M}: {'OK' if self.ok else 'FAILED' if self.ok is False else '…'}"
+        verdict = "running" if self.ok is None else "OK" if self.ok else "FAILED"
+        return f"verification {self.started_at:%Y-%m-%d %H:%M}: {verdict}"
 
 
 class AuditAlarmQuerySet(models.QuerySet["AuditAlarm"]):

@@ -91,7 +91,7 @@ def clean_schedule(data: dict[str, object], *, today: dt.date, instance: Schedul
     except ValidationError as exc:
         errors["recipients"] = exc.messages[0]
     raw_filters = data.get("filters") or {}
-    filters = clean_filters({key: str(value) for key, value in dict(raw_filters).items()})  # type: ignore[call-overload]
+    filters = clean_filters({key: str(value) for key, value in dict(raw_filters).items()})  # type: ignore
     try:
         filtered_models(filters, today=today)  # the report's own check, so a bad filter is refused now
         cleaned["filters"] = filters

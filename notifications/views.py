@@ -18,7 +18,14 @@ from common.forms import add_service_errors
 from common.paging import paginate
 from notifications import deliver, nightly, permissions, schedule, subscriptions
 from notifications.forms import AcknowledgeForm, ScheduleForm, SubscriptionForm
-from notifications.models import AuditAlarm, Delivery, DigestSubscription, ScheduledReport, Verification
+from notifications.models import (
+    AuditAlarm,
+    Delivery,
+    DigestSubscription,
+    ScheduledReport,
+    ScheduledReportRun,
+    Verification,
+)
 
 NO_SUBSCRIBE_MESSAGE = "Your role cannot see the inventory, so it gets no digests."
 ADMINISTRATORS_ONLY_MESSAGE = "Only administrators manage scheduled reports, failed emails and alarms."
@@ -100,8 +107,7 @@ def schedules(request: HttpRequest) -> HttpResponse:
     form = ScheduleForm(request.POST or None, initial={"enabled": True})
     if request.method == "POST" and _saved(request, form, None):
         return redirect("notifications:schedules")
-    runs = (schedule.ScheduledReportRun.objects.select_related("schedule", "job")
-            .order_by("-created_at", "-pk")[:RECENT_RUNS])
+    runs = ScheduledReportRun.objects.select_related("schedule", "job").order_by("-created_at", "-pk")[:RECENT_RUNS]
     return render(request, "notifications/schedules.html", {
         "form": form, "schedules": list(ScheduledReport.objects.all()), "runs": list(runs),
         "jobs": list(PeriodicTask.objects.select_related("interval", "crontab").order_by("name")),

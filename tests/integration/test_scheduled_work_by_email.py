@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.utils import timezone
@@ -51,7 +52,7 @@ class Mailbox:
         self.received: list[Received] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name for the hook
         parsed = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
@@ -84,11 +85,19 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
+def worker_now() -> dt.datetime:
+    """The clock the worker reads: the real one, also when this process's clock is shifted
+    (``--shift-clock``), so that what is overdue here is overdue for the worker."""
+    if time_machine.escape_hatch.is_travelling():
+        return dt.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), tz=dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
 @pytest.fixture
 def bank(transactional_reviews):
     """Accounts with addresses, an overdue and a due-soon model, a trail, and a scheduled report."""
-    today = timezone.localdate()
-    now = timezone.now()
+    now = worker_now()
+    today = timezone.localtime(now).date()
     make_user("carol", "administrator", email="carol@bank.example", first_name="Carol")
     alice = make_user("alice", "model-owner", email="alice@bank.example")
     late = make_model(model_name="card-fraud-scorer", risk_tier="critical", owner=alice, today=today,
@@ -130,6 +139,8 @@ def test_the_worker_and_beat_send_each_email_once_over_smtp(bank, smtp, workers)
     # administrator may, so that the finished report is emailed within the test.
     install_defaults(settings.CELERY_BEAT_SCHEDULE)
     every_few_seconds("run-scheduled-reports", 2)
+    # Every job last ran a day ago by the worker's clock, so each is due at beat's first tick.
+    PeriodicTask.objects.update(last_run_at=worker_now() - dt.timedelta(days=1))
     workers.start(
         "mail", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(port), DEFAULT_FROM_EMAIL="mltrack@bank.example", MLTRACK_BASE_URL=BASE_URL,

@@ -98,7 +98,8 @@ def test_a_claim_never_settled_is_marked_failed_and_not_sent_again_by_itself(lat
     assert retry_deliveries(now=at(5)).sent == 0
 
 
-def test_an_administrator_sends_a_given_up_email_again_once(late, people, refusing, settings, django_capture_on_commit_callbacks):
+def test_an_administrator_sends_a_given_up_email_again_once(late, people, refusing, settings,
+                                                           django_capture_on_commit_callbacks):
     settings.MLTRACK_DELIVERY_ATTEMPTS = 1
     refusing.add("alice@bank.example")
     send_review_digests(now=MORNING, clock=fixed(MORNING))
@@ -170,7 +171,8 @@ def test_addresses_are_claimed_in_any_case(db):
 
 def failed_row(index: int) -> Delivery:
     return Delivery.objects.create(
-        recipient=f"r{index}@bank.example", kind=Delivery.Kind.DAILY_DIGEST, period="2026-11-27", subject=f"digest {index}",
+        recipient=f"r{index}@bank.example", kind=Delivery.Kind.DAILY_DIGEST, period="2026-11-27",
+        subject=f"digest {index}",
         content_sha256="h", state=Delivery.State.FAILED, attempts=5, claimed_at=MORNING,
         last_error="SMTPRecipientsRefused: {'r@bank.example': (550, b'mailbox unavailable')}", body_text="x",
     )

@@ -8,7 +8,8 @@ import pytest
 
 from tests.test_settings import manage
 
-PRODUCTION = {"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "MLTRACK_SIGNING_KEY_FILE": "/tmp/k.pem"}
+PRODUCTION = {"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60),
+              "MLTRACK_SIGNING_KEY_FILE": "/tmp/k.pem"}
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,8 @@ def test_a_scheduled_report_is_made_once_per_period_and_emailed_with_its_sha256(
     content = (settings.MLTRACK_REPORTS_DIR / job.file.name).read_bytes()
     assert job.sha256 == hashlib.sha256(content).hexdigest()
     (message,) = sent_to("cro@bank.example")
-    assert message.subject == "MLTrack scheduled report: Weekly risk (Model risk report, CSV, as of 2026-11-27, 1 model)"
+    assert message.subject == (
+        "MLTrack scheduled report: Weekly risk (Model risk report, CSV, as of 2026-11-27, 1 model)")
     assert job.sha256 in message.body and job.sha256 in html_of(message)
     assert f"https://mltrack.bank.example/reports/jobs/{job.pk}/file/" in message.body
     assert f'href="https://mltrack.bank.example/reports/jobs/{job.pk}/"' in html_of(message)

@@ -34,12 +34,12 @@ def subscribe(user, scope: str, value: str = "", frequency: str = "daily") -> Di
 def inventory(people):
     """Overdue, due-soon and far-off reviews; alice owns two of them."""
     made = {
-        "critical-late": dict(days=-45, tier="critical", business_line="Cards"),
-        "high-late": dict(days=-3, business_line="Retail Banking", owner=people["alice"]),
-        "due-today": dict(days=0, tier="medium", business_line="Cards"),
-        "due-in-5": dict(days=5, business_line="retail banking"),
-        "due-in-20": dict(days=20, tier="low", owner=people["alice"]),
-        "far-off": dict(days=60, tier="low"),
+        "critical-late": {"days": -45, "tier": "critical", "business_line": "Cards"},
+        "high-late": {"days": -3, "business_line": "Retail Banking", "owner": people["alice"]},
+        "due-today": {"days": 0, "tier": "medium", "business_line": "Cards"},
+        "due-in-5": {"days": 5, "business_line": "retail banking"},
+        "due-in-20": {"days": 20, "tier": "low", "owner": people["alice"]},
+        "far-off": {"days": 60, "tier": "low"},
     }
     return {name: model_due(fields.pop("days"), model_name=name, **fields) for name, fields in made.items()}
 
@@ -68,7 +68,8 @@ def test_the_subject_says_how_many_and_how_bad(inventory, people):
 
     assert sent_to("bob@bank.example")[0].subject == (
         "MLTrack digest: 2 reviews overdue (worst 45 days, 1 critical), 3 due within 30 days")
-    assert sent_to("alice@bank.example")[0].subject == "MLTrack digest: 1 review overdue (worst 3 days), 1 due within 30 days"
+    assert sent_to("alice@bank.example")[0].subject == (
+        "MLTrack digest: 1 review overdue (worst 3 days), 1 due within 30 days")
 
 
 def test_a_digest_with_nothing_overdue_says_when_the_next_review_is_due(people):
@@ -118,7 +119,8 @@ def test_a_long_list_shows_the_worst_and_counts_the_rest(people, settings):
     message = sent_to("alice@bank.example")[0]
 
     assert len(names_in(message)) == 2 and "... and 2 more." in message.body
-    assert "4 reviews" not in message.subject and message.subject.startswith("MLTrack digest: 3 reviews overdue (worst 30 days)")
+    assert "4 reviews" not in message.subject
+    assert message.subject.startswith("MLTrack digest: 3 reviews overdue (worst 30 days)")
 
 
 def test_running_again_or_at_once_sends_nothing_twice(inventory, people):

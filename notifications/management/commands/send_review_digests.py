@@ -17,9 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="Compose the emails and say how many; send nothing.")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Compose the emails and say how many; send nothing.")
 
     def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options):
         result = send_review_digests(now=timezone.now(), clock=timezone.now, wait_for_hour=False, dry_run=dry_run)
         line = result.summary()
-        self.stdout.write(f"Dry run, nothing sent: {line}." if dry_run else self.style.SUCCESS(f"{line[0].upper()}{line[1:]}."))
+        done = self.style.SUCCESS(f"{line[0].upper()}{line[1:]}.")
+        self.stdout.write(f"Dry run, nothing sent: {line}." if dry_run else done)
