@@ -40,6 +40,9 @@ VERIFIER = "nightly verification"
 NOT_YET_MESSAGE = "verification: not yet (it runs from {hour:02d}:00, {zone})"
 ALREADY_MESSAGE = "verification: tonight's has run already ({summary})"
 COULD_NOT_RUN_MESSAGE = "The verification could not run: {error}"
+STALLED_MESSAGE = "The verification that started at {started} never finished (its worker stopped)."
+# A night's verification not finished by then has lost its worker (a million records take under a minute).
+STALLED_AFTER = dt.timedelta(hours=3)
 ALREADY_ACKNOWLEDGED_MESSAGE = "This alarm was acknowledged already, by {who} at {when}."
 NOTE_TOO_LONG_MESSAGE = "The note has at most 2,000 characters ({length} given)."
 
@@ -79,6 +82,8 @@ def verify_audit_trail(*, now: dt.datetime, clock: Clock | None = None, nightly:
     run = _claim(night=local.date() if nightly else None, now=now)
     if run is None:
         earlier = Verification.objects.get(night=local.date())
+        if earlier.finished_at is None and now - earlier.started_at > STALLED_AFTER:
+            return _stalled(earlier, now=now, clock=clock)
         return VerifyResult(ALREADY_MESSAGE.format(summary=earlier.summary or "still running"))
     actor = Actor.system(VERIFIER)
     try:
@@ -102,6 +107,22 @@ def verify_audit_trail(*, now: dt.datetime, clock: Clock | None = None, nightly:
         if not ok:
             result.alarm = raise_alarm(run, now=now)
             _send_alarm(run, result.alarm, result=result, sender=sender, clock=clock)
+    finally:
+        sender.close()
+    return result
+
+
+def _stalled(run: Verification, *, now: dt.datetime, clock: Clock) -> VerifyResult:
+    """Tonight's verification was claimed but never finished (its worker died): that is a failed
+    verification too, so the alarm is raised (once: the run is settled here)."""
+    summary = STALLED_MESSAGE.format(started=f"{run.started_at:%Y-%m-%d %H:%M} UTC")
+    if not Verification.objects.filter(pk=run.pk, finished_at=None).update(finished_at=now, ok=False, summary=summary):
+        return VerifyResult(ALREADY_MESSAGE.format(summary="settled by another run"))
+    run.refresh_from_db()
+    result = VerifyResult(summary, ok=False, verification=run, alarm=raise_alarm(run, now=now))
+    sender = deliver.Sender()
+    try:
+        _send_alarm(run, result.alarm, result=result, sender=sender, clock=clock)
     finally:
         sender.close()
     return result

@@ -143,6 +143,21 @@ def test_a_verification_that_cannot_run_raises_the_alarm(trail, monkeypatch):
     assert AuditAlarm.objects.get().summary == "The verification could not run: database unavailable"
 
 
+def test_a_nights_verification_that_never_finished_raises_the_alarm_once(trail):
+    # Its worker died mid-verification: the night is claimed, the verdict never written.
+    Verification.objects.create(night=NIGHT.date(), started_at=NIGHT)
+
+    assert verify(NIGHT.replace(hour=4)).line() == "verification: tonight's has run already (still running)"
+    stalled = verify(NIGHT.replace(hour=7))
+    verify(NIGHT.replace(hour=8))
+
+    alarm = AuditAlarm.objects.get()
+    assert stalled.ok is False and stalled.alarm == alarm
+    assert alarm.summary == ("The verification that started at 2026-11-27 03:00 UTC never finished "
+                             "(its worker stopped).")
+    assert len(sent_to("carol@bank.example")) == 1
+
+
 def test_a_dry_run_verifies_without_signing_alarming_or_sending(trail):
     tamper(trail[0])
 
