@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "transfers",
     # The REST API and its tokens, above every domain app.
     "api",
+    # Digests, escalation, scheduled reports and the nightly verification, above reports and reviews.
+    "notifications",
+    # The scheduler's jobs as rows that administrators edit in the admin (defaults below).
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
@@ -259,8 +263,12 @@ MLTRACK_REPORT_JOB_ATTEMPTS = env_int("MLTRACK_REPORT_JOB_ATTEMPTS", 3, minimum=
 # The scheduler's jobs. Periods in seconds, not crontab(): importing celery.schedules here would add
 # a tenth of a second to every mltrack command, which otherwise never loads Celery. Each message
 # expires before the next one is sent, so a worker that was down does not run a backlog of one job.
+# These are the defaults: beat keeps the schedule in the database (django-celery-beat), where
+# administrators change it in the admin; mltrack_site/scheduler.py writes these entries there when
+# they are missing or still as the defaults left them (docs/notifications.md).
 MINUTE, HOUR = 60, 60 * 60
 REPORT_JOB_SWEEP_PERIOD = MLTRACK_REPORT_JOB_LEASE / 2
+CELERY_BEAT_SCHEDULER = "mltrack_site.scheduler:DefaultsScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Every hour: today's compliance snapshot for the dashboard's trend, so a console started today
@@ -277,6 +285,28 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-report-jobs": {
         "task": "reports.tasks.sweep_report_jobs", "schedule": REPORT_JOB_SWEEP_PERIOD,
         "options": {"expires": 0.9 * REPORT_JOB_SWEEP_PERIOD},
+    },
+    # Every hour: the review digests and escalations, sent once a day from MLTRACK_DIGEST_HOUR (local
+    # time) and weekly ones on MLTRACK_DIGEST_WEEKDAY; each is claimed before it is sent, so the hourly
+    # runs after the first send nothing new (a run while the worker was down is made up the next hour).
+    "send-review-digests": {
+        "task": "notifications.tasks.send_review_digests", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
+    },
+    # Every ten minutes: scheduled reports due today are queued (once per period), and the finished
+    # ones are emailed to their recipients.
+    "run-scheduled-reports": {
+        "task": "notifications.tasks.run_scheduled_reports", "schedule": 10 * MINUTE,
+        "options": {"expires": 9 * MINUTE},
+    },
+    # Every ten minutes: emails whose send failed are tried again, with a growing pause, up to
+    # MLTRACK_DELIVERY_ATTEMPTS sends in all.
+    "retry-deliveries": {
+        "task": "notifications.tasks.retry_deliveries", "schedule": 10 * MINUTE, "options": {"expires": 9 * MINUTE},
+    },
+    # Every hour: the nightly verification of the audit trail, once a night from MLTRACK_VERIFY_HOUR
+    # (local time); its signed checkpoint is emailed to MLTRACK_AUDIT_EMAIL, a failure raises an alarm.
+    "verify-audit-trail": {
+        "task": "notifications.tasks.verify_audit_trail", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
     },
 }
 
@@ -422,3 +452,80 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_responses",
     ],
 }
+
+def env_emails(name: str) -> list[str]:
+    """Comma-separated email addresses, each checked (a typo here would lose every message to it)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    addresses = env_list(name, [])
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} must be email addresses separated by commas, not {address!r}") from None
+    return addresses
+
+
+def env_days(name: str, default: list[int], *, minimum: int, maximum: int) -> list[int]:
+    """Distinct whole numbers of days, largest first (e.g. "30,7,1")."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        values = [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be whole numbers of days separated by commas, not {raw!r}") from None
+    if not values or any(not minimum <= value <= maximum for value in values):
+        raise ImproperlyConfigured(f"{name} must be days between {minimum} and {maximum:,}, not {raw!r}")
+    return sorted(set(values), reverse=True)
+
+
+def env_base_url(name: str, default: str) -> str:
+    """The console's address as the people who get its emails reach it: http(s)://host[:port][/path],
+    with no query, fragment or credentials; no trailing slash."""
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get(name, default).strip()
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (
+        parts is None or parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment
+        or parts.username or parts.password or len(raw) > 200 or any(char.isspace() for char in raw)
+        or (port is not None and not 1 <= port <= 65535)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the console's address, such as https://mltrack.bank.example (http or https, "
+            f"a host, an optional port and path; no query), not {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
+# Notifications (docs/notifications.md). Links in emails start with MLTRACK_BASE_URL; in production
+# it defaults to https:// and the first of ALLOWED_HOSTS.
+_FIRST_HOST = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "127.0.0.1"
+_DEFAULT_BASE_URL = f"https://{_FIRST_HOST}" if PRODUCTION else "http://127.0.0.1:8000"
+if PRODUCTION and "MLTRACK_BASE_URL" not in os.environ and (_FIRST_HOST.startswith(".") or "*" in _FIRST_HOST):
+    raise ImproperlyConfigured("MLTRACK_BASE_URL must name the console's address in production "
+                               "(ALLOWED_HOSTS starts with a wildcard, so it cannot be guessed)")
+MLTRACK_BASE_URL = env_base_url("MLTRACK_BASE_URL", _DEFAULT_BASE_URL)
+# The day's digests go out from this hour (local time, TIME_ZONE), weekly ones on this weekday (1 is Monday).
+MLTRACK_DIGEST_HOUR = env_int("MLTRACK_DIGEST_HOUR", 7, minimum=0, maximum=23)
+MLTRACK_DIGEST_WEEKDAY = env_int("MLTRACK_DIGEST_WEEKDAY", 1, minimum=1, maximum=7)
+# A review "due soon" falls in one of these windows (days before its due date), largest first.
+MLTRACK_DUE_SOON_WINDOWS = env_days("MLTRACK_DUE_SOON_WINDOWS", [30, 7, 1], minimum=1, maximum=365)
+# The reviews listed one by one in a digest (worst first); the rest are counted and linked.
+MLTRACK_DIGEST_MAX_ITEMS = env_int("MLTRACK_DIGEST_MAX_ITEMS", 50, minimum=1, maximum=1000)
+# Overdue this many days or more: escalated to MLTRACK_ESCALATION_EMAILS (empty: every administrator).
+MLTRACK_ESCALATION_DAYS = env_int("MLTRACK_ESCALATION_DAYS", 30, minimum=1, maximum=3650)
+MLTRACK_ESCALATION_EMAILS = env_emails("MLTRACK_ESCALATION_EMAILS")
+# Internal audit: every nightly checkpoint of the audit trail is emailed here (empty: not emailed).
+MLTRACK_AUDIT_EMAILS = env_emails("MLTRACK_AUDIT_EMAILS")
+# The nightly verification runs from this hour (local time).
+MLTRACK_VERIFY_HOUR = env_int("MLTRACK_VERIFY_HOUR", 2, minimum=0, maximum=23)
+# A failed send is tried again after this many minutes, doubling each time, up to this many sends.
+MLTRACK_DELIVERY_ATTEMPTS = env_int("MLTRACK_DELIVERY_ATTEMPTS", 5, minimum=1, maximum=20)
+MLTRACK_DELIVERY_RETRY_MINUTES = env_int("MLTRACK_DELIVERY_RETRY_MINUTES", 15, minimum=1, maximum=24 * 60)

@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("packages.urls")),
     path("", include("api.console_urls")),
     path("", include("transfers.urls")),
+    path("", include("notifications.urls")),
 ]

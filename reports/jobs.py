@@ -30,7 +30,7 @@ from common.actors import Actor
 from common.authz import require
 from inventory import permissions as inventory_permissions
 from reports.data import KINDS, BadReportRequest, Report, build_report, clean_filters
-from reports.formats import EVIDENCE_FORMATS, InvalidOutput, file_name, render, render_pdf
+from reports.formats import EVIDENCE_FORMATS, RENDERERS, InvalidOutput, file_name, render, render_pdf
 from reports.leases import Clock, Lease, LeaseLost
 from reports.models import ReportJob
 
@@ -85,11 +85,24 @@ def request_report(
 
     Anyone who may read the inventory may ask for a report (making one changes no data); others,
     and deactivated accounts, are refused. Raises BadReportRequest for an unknown kind or format."""
+    return _queue(kind, fmt=fmt, filters=filters, actor=actor, now=now, today=today, formats=BACKGROUND_FORMATS)
+
+
+def queue_scheduled_report(
+    kind: str, *, fmt: str, filters: dict[str, str], actor: Actor, now: dt.datetime, today: dt.date
+) -> ReportJob:
+    """Queue a report for a schedule (notifications.schedule): like request_report, in any format
+    (CSV and JSON too, so that every scheduled file is stored with its SHA-256 the same way)."""
+    return _queue(kind, fmt=fmt, filters=filters, actor=actor, now=now, today=today, formats=tuple(RENDERERS))
+
+
+def _queue(kind: str, *, fmt: str, filters: dict[str, str], actor: Actor, now: dt.datetime, today: dt.date,
+           formats: tuple[str, ...]) -> ReportJob:
     require(actor, inventory_permissions.can_view, "ask for reports")
     if kind not in KINDS:
         raise BadReportRequest(f"Unknown report {kind!r}: choose {', '.join(KINDS)}.")
-    if fmt not in BACKGROUND_FORMATS:
-        raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=", ".join(BACKGROUND_FORMATS), fmt=fmt))
+    if fmt not in formats:
+        raise BadReportRequest(BAD_FORMAT_MESSAGE.format(formats=", ".join(formats), fmt=fmt))
     return queue_job(kind, fmt=fmt, filters=clean_filters(filters), actor=actor, now=now, today=today)
 
 
@@ -182,7 +195,8 @@ def _render_and_store(job: ReportJob, lease: Lease) -> ReportJob | None:
 def _render(job: ReportJob, report: Report, lease: Lease) -> bytes:
     if job.format == "pdf":
         return render_pdf(report, progress=lambda percent, stage: lease.progress(min(99, max(5, percent)), stage))
-    lease.progress(20, "Building and validating the OSCAL document")
+    lease.progress(20, "Building and validating the OSCAL document" if job.format == "oscal"
+                   else f"Writing the {job.format.upper()} file")
     return render(report, job.format)
 
 

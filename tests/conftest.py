@@ -162,6 +162,7 @@ DATA_MIGRATIONS = [
     ("reviews.migrations.0002_append_only_triggers_and_roles", ["grant"]),
     ("inventory.migrations.0009_govern_models_permission", ["grant"]),
     ("api.migrations.0002_token_roles", ["grant"]),
+    ("notifications.migrations.0002_grants", ["grant"]),
 ]
 
 

@@ -27,6 +27,7 @@ from reports.models import ReportJob
 PREVIEW_ROWS = 100
 DOWNLOAD_FORMATS = ("csv", "json")
 RECENT_JOBS = 10
+# Scheduled reports (notifications) are made as jobs in every format.
 FORMAT_LABELS = {"pdf": "PDF", "oscal": "OSCAL assessment results", "csv": "CSV", "json": "JSON"}
 
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 from playwright.sync_api import expect
 
 from common.middleware import CONTENT_SECURITY_POLICY
+from mltrack_site.scheduler import install_defaults
+from notifications.models import AuditAlarm, ScheduledReport
 from reports.models import ReportJob
 from tests.browser.conftest import log_in
 from tests.conftest import make_user
@@ -54,6 +58,19 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
     log_in(page, live_server, "admin.user")
     urls = [
         reverse("transfers:upload"), *(upload.get_absolute_url() for upload in uploads),
+    # The notification pages, with an audit-trail alarm's banner on every page and a scheduler job.
+    now = dt.datetime.now(dt.UTC)
+    AuditAlarm.objects.create(raised_at=now, last_seen_at=now, summary="BROKEN at record #1: altered")
+    schedule = ScheduledReport.objects.create(name="Weekly risk", kind="risk", format="pdf", recipients="a@bank.example",
+                                              created_by_name="admin.user", created_at=now, updated_at=now)
+    install_defaults(settings.CELERY_BEAT_SCHEDULE)
+    job_row = PeriodicTask.objects.get(name="send-review-digests")
+    blocked = watch_violations(page)
+    log_in(page, live_server, "admin.user")
+    urls = [
+        reverse("notifications:subscriptions"), reverse("notifications:deliveries"),
+        reverse("notifications:schedules"), reverse("notifications:schedule", args=[schedule.pk]),
+        reverse("notifications:alarms"), reverse("admin:django_celery_beat_periodictask_change", args=[job_row.pk]),
         reverse("reports:dashboard"), reverse("inventory:list"), reverse("inventory:create"),
         reverse("inventory:detail", args=[model.pk]), reverse("inventory:edit", args=[model.pk]),
         reverse("inventory:policy"), reverse("reviews:trail"), reverse("reviews:detail", args=[review.pk]),

@@ -81,8 +81,9 @@ class Workers:
         self.env, self.folder = env, folder
         self.started: list[WorkerProcess] = []
 
-    def start(self, name: str) -> WorkerProcess:
-        worker = WorkerProcess(name, env=self.env, folder=self.folder)
+    def start(self, name: str, **env: str) -> WorkerProcess:
+        """Start a worker; ``env``: settings of its own (the email server it sends to, say)."""
+        worker = WorkerProcess(name, env={**self.env, **env}, folder=self.folder)
         self.started.append(worker)
         return worker
 

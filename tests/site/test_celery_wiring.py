@@ -15,7 +15,7 @@ from django.conf import settings
 from mltrack_site.celery import app
 from tests.site.test_runtime_folders import ROOT, fresh_env
 
-DOMAIN_PACKAGES = ("common", "inventory", "reviews", "compliance", "reports")
+DOMAIN_PACKAGES = ("common", "inventory", "reviews", "compliance", "reports", "notifications")
 
 
 def registered_tasks() -> set[str]:
@@ -33,6 +33,29 @@ def test_every_scheduled_job_expires_before_its_next_run(entry):
     schedule = settings.CELERY_BEAT_SCHEDULE[entry]
     assert isinstance(schedule["schedule"], int | float)  # a period in seconds
     assert 0 < schedule["options"]["expires"] < schedule["schedule"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", sorted(settings.CELERY_BEAT_SCHEDULE))
+def test_the_database_schedule_starts_from_the_settings_defaults(entry):
+    # Beat keeps the schedule in the database (administrators edit it in the admin); at its start
+    # each default is written there, still naming a registered task and expiring before its next run.
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import ModelEntry
+
+    from mltrack_site.scheduler import DefaultsScheduler
+
+    assert app.conf.beat_scheduler == "mltrack_site.scheduler:DefaultsScheduler"
+    DefaultsScheduler(app=app, lazy=True).setup_schedule()  # what beat does as it starts
+    default = settings.CELERY_BEAT_SCHEDULE[entry]
+
+    row = PeriodicTask.objects.select_related("interval").get(name=entry)
+    assert row.task == default["task"] and row.task in registered_tasks() and row.enabled
+    assert (row.interval.every, row.interval.period) == (round(default["schedule"]), "seconds")
+    assert 0 < row.expire_seconds < row.interval.every and row.expire_seconds <= default["options"]["expires"]
+    # The message beat sends for it expires before the next one.
+    assert ModelEntry(row, app=app).options["expires"] == row.expire_seconds
+    assert set(PeriodicTask.objects.values_list("name", flat=True)) == set(settings.CELERY_BEAT_SCHEDULE)
 
 
 def test_the_sweeper_runs_every_half_lease():
@@ -62,7 +85,9 @@ def test_the_apps_never_import_the_project_package(package):
 def test_the_tasks_are_shared_tasks_on_the_configured_app():
     tasks = registered_tasks()
     for name in ("reports.tasks.render_report_job", "reports.tasks.sweep_report_jobs",
-                 "reports.tasks.take_compliance_snapshot", "inventory.tasks.apply_review_policy"):
+                 "reports.tasks.take_compliance_snapshot", "inventory.tasks.apply_review_policy",
+                 "notifications.tasks.send_review_digests", "notifications.tasks.run_scheduled_reports",
+                 "notifications.tasks.retry_deliveries", "notifications.tasks.verify_audit_trail"):
         assert name in tasks and app.tasks[name].app is app
 
 

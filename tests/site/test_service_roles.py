@@ -12,6 +12,8 @@ from common.actors import Actor
 from common.authz import Refused
 from inventory import sample_data, scheduling, services
 from inventory.models import AIModel
+from notifications import deliver, nightly, schedule, subscriptions
+from notifications.models import AuditAlarm, Delivery
 from reports.jobs import request_report
 from reviews import services as review_services
 from tests.factories import make_model, model_data
@@ -63,6 +65,26 @@ def _export(model: AIModel, actor: Actor):
     from transfers.services import export_inventory
 
     export_inventory(queryset=AIModel.objects.all(), fmt="csv", actor=actor)
+def _schedule(model: AIModel, actor: Actor):
+    data = {"name": "Weekly risk", "kind": "risk", "format": "pdf", "every": "weekly", "recipients": "cro@bank.example"}
+    return schedule.save_schedule(data=data, actor=actor, now=NOW, today=TODAY)
+
+
+def _acknowledge(model: AIModel, actor: Actor):
+    alarm = AuditAlarm.objects.create(raised_at=NOW, last_seen_at=NOW, summary="BROKEN at record #2")
+    return nightly.acknowledge_alarm(alarm_id=alarm.pk, actor=actor, note="", now=NOW)
+
+
+def _send_again(model: AIModel, actor: Actor):
+    row = Delivery.objects.create(recipient="x@bank.example", kind=Delivery.Kind.ALARM, period="p", subject="s",
+                                  content_sha256="h", state=Delivery.State.FAILED, claimed_at=NOW)
+    return deliver.send_again(delivery_id=row.pk, actor=actor, now=NOW)
+
+
+def _subscribe(model: AIModel, actor: Actor):
+    # Their own digest (the model's owner stands in for an actor without an account).
+    return subscriptions.save_subscription(user=actor.user or model.owner, scope="all", value="", frequency="weekly",
+                                           actor=actor, now=NOW)
 
 
 # service -> the personas it allows (everyone else, and an actor with no account, is refused)
@@ -93,6 +115,10 @@ WRITES = {
     # Making a report changes no data: everyone who may read the inventory may ask for one.
     "ask for a report": (lambda m, a: request_report("risk", fmt="pdf", filters={}, actor=a, now=NOW, today=TODAY),
                          {"alice", "bob", "carol", "erin"}),
+    "subscribe to digests": (_subscribe, {"alice", "bob", "carol", "erin"}),
+    "schedule a report": (_schedule, {"carol"}),
+    "acknowledge an audit alarm": (_acknowledge, {"carol"}),
+    "send a failed email again": (_send_again, {"carol"}),
 }
 
 
@@ -115,8 +141,8 @@ def test_each_service_allows_exactly_its_roles(write, persona, request):
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
-def test_an_actor_without_account_or_trust_is_refused(write):
-    model = make_model(risk_tier="medium")
+def test_an_actor_without_account_or_trust_is_refused(write, alice):
+    model = make_model(risk_tier="medium", owner=alice)
     action, _ = WRITES[write]
     with pytest.raises(Refused, match="neither a user account nor a trusted operator"):
         action(model, Actor(name="forgot-to-say"))

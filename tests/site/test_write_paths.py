@@ -14,14 +14,24 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from common.actors import Actor
 from inventory import scheduling
 from api.models import ApiToken
 from inventory.models import AIModel, ReviewPolicy
+from notifications.models import (
+    AuditAlarm,
+    Delivery,
+    DigestSubscription,
+    ScheduledReport,
+    ScheduledReportRun,
+    Verification,
+)
 from reports.models import ReportJob
 from transfers.models import Upload
 from reviews.models import ChainCheckpoint, ModelReview
@@ -72,13 +82,18 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "api:review-detail": review, "api:review-policy-detail": [objects["inventory_reviewpolicy"]],
         "api:report-job-detail": job, "api:report-job-file": job,
         "api:token-detail": [objects["token"]], "tokens:revoke": [objects["token"]],
+        "notifications:subscription-remove": [objects["subscription"]],
+        "notifications:send-again": [objects["delivery"]],
+        "notifications:schedule": [objects["schedule"]], "notifications:schedule-delete": [objects["schedule"]],
+        "notifications:acknowledge": [objects["alarm"]],
     }
     urls = []
     for name in sorted(set(_patterns())):
         if name in UNWALKED or name.endswith(":?"):
             continue
         if name == "admin:app_list":
-            urls += [(name, reverse(name, args=[label])) for label in ("auth", "axes", "inventory", "reviews")]
+            urls += [(name, reverse(name, args=[label])) for label in ("auth", "axes", "inventory", "reviews",
+                                                                       "notifications", "django_celery_beat")]
         elif name in by_name:
             urls.append((name, reverse(name, args=by_name[name])))
         elif name.startswith("admin:") and name.count("_") >= 2 and name.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
@@ -109,6 +124,10 @@ def body(objects: dict[str, Any]) -> dict[str, Any]:
         "permissions": [str(p.pk) for p in Permission.objects.all()[:5]],
         # An import's mapping (its first column to the model name) and its confirmation.
         "column_0": "model_name", "continue_on_error": "on",
+        # A digest subscription, a scheduled report, an alarm's acknowledgement, a scheduler job.
+        "scope": "all", "frequency": "off", "kind": "risk", "format": "csv", "every": "daily",
+        "recipients": "walker@bank.example", "note": "walked", "task": "reports.tasks.sweep_report_jobs",
+        "enabled": "on", "every_0": "5", "period": "seconds",
     }
 
 
@@ -157,9 +176,20 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "others' tokens": _digest(ApiToken.objects.filter(user__username="carol").order_by("pk")
                                   .values("pk", "revoked_at", "read_only", "expires_at")),
         "imports": _digest(Upload.objects.order_by("pk").values_list("pk", "state", "mapping")),
+        # Carol's own subscriptions: every other role may change only its own.
+        "others' subscriptions": _digest(DigestSubscription.objects.filter(user__username="carol").values()),
+        "scheduled reports": _digest(ScheduledReport.objects.order_by("pk").values()),
+        "emails": _digest(Delivery.objects.order_by("pk").values("pk", "state", "attempts", "next_attempt_at")),
+        "alarms": _digest(AuditAlarm.objects.order_by("pk").values()),
+        "scheduler jobs": _digest(PeriodicTask.objects.order_by("pk").values(
+            "pk", "name", "task", "interval_id", "crontab_id", "enabled", "expire_seconds")),
+        "scheduler intervals": _digest(IntervalSchedule.objects.order_by("pk").values()),
     }
 
 
+# Notifications' records that only administrators change.
+ADMINISTRATORS_ONLY = {"others' subscriptions", "scheduled reports", "emails", "alarms", "scheduler jobs",
+                       "scheduler intervals"}
 # What each role must leave exactly as it found it, whatever it requests.
 UNTOUCHABLE = {
     "charlie": "all",
@@ -168,6 +198,10 @@ UNTOUCHABLE = {
     "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
               "role permissions", "others' tokens", "imports"},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens"},
+             "role permissions", *ADMINISTRATORS_ONLY},
+    "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
+              "role permissions", *ADMINISTRATORS_ONLY},
+    "bob": {"sample data", "policies", "accounts", "roles", "role permissions", *ADMINISTRATORS_ONLY},
 }
 
 
@@ -202,6 +236,9 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
     return {
         "policy": scheduled.pk,
         "token": ApiToken.objects.get().pk,
+    notifications = _notification_objects(carol, job)
+    return {
+        **notifications,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
         "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
         "upload": upload.pk,
@@ -211,6 +248,36 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
         "auth_user": get_user_model().objects.get(username="charlie").pk,
         "auth_group": Group.objects.get(name="Examiner").pk,
         "axes_accessattempt": attempt.pk, "axes_accesslog": log.pk, "axes_accessfailurelog": failure.pk,
+    }
+
+
+def _notification_objects(carol, job: ReportJob) -> dict[str, Any]:
+    from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
+
+    from mltrack_site.scheduler import install_defaults
+
+    now = dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC)
+    install_defaults(settings.CELERY_BEAT_SCHEDULE)
+    subscription = DigestSubscription.objects.create(user=carol, scope="all", frequency="daily", created_at=now,
+                                                     updated_at=now)
+    delivery = Delivery.objects.create(recipient="x@bank.example", kind=Delivery.Kind.DAILY_DIGEST, period="p",
+                                       subject="s", content_sha256="h", state=Delivery.State.FAILED, attempts=5,
+                                       claimed_at=now)
+    schedule = ScheduledReport.objects.create(name="walked", kind="risk", format="csv", recipients="a@bank.example",
+                                              created_by_name="carol", created_at=now, updated_at=now)
+    run = ScheduledReportRun.objects.create(schedule=schedule, period="2026-11-27", job=job, created_at=now)
+    verification = Verification.objects.create(started_at=now, ok=False, summary="broken")
+    alarm = AuditAlarm.objects.create(raised_at=now, last_seen_at=now, summary="broken", verification=verification)
+    return {
+        "subscription": subscription.pk, "delivery": delivery.pk, "schedule": schedule.pk, "alarm": alarm.pk,
+        "notifications_digestsubscription": subscription.pk, "notifications_delivery": delivery.pk,
+        "notifications_scheduledreportrun": run.pk, "notifications_scheduledreport": schedule.pk,
+        "notifications_verification": verification.pk, "notifications_auditalarm": alarm.pk,
+        "django_celery_beat_periodictask": PeriodicTask.objects.order_by("pk").first().pk,
+        "django_celery_beat_intervalschedule": IntervalSchedule.objects.order_by("pk").first().pk,
+        "django_celery_beat_crontabschedule": CrontabSchedule.objects.create(minute="0", hour="4").pk,
+        "django_celery_beat_solarschedule": SolarSchedule.objects.create(event="sunrise", latitude=51, longitude=0).pk,
+        "django_celery_beat_clockedschedule": ClockedSchedule.objects.create(clocked_time=now).pk,
     }
 
 
@@ -270,6 +337,8 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     assert AIModel.objects.filter(model_name="walked-in-api").exists()
     assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}
     assert ApiToken.objects.get(name="the administrator's").revoked_by == "carol"
+                                                                     "scheduled reports", "alarms", "emails",
+                                                                     "scheduler jobs"}
     # Review records were added (a review, sample data's reviews), never changed or removed.
     assert list(ModelReview.objects.filter(sequence=1).values_list("sequence", "pk", "chain_hash")) == first_record
     assert verify_chain(now=dt.datetime(2026, 11, 27, 13, tzinfo=dt.UTC)).chain_ok
