@@ -194,14 +194,10 @@ ADMINISTRATORS_ONLY = {"others' subscriptions", "scheduled reports", "emails", "
 UNTOUCHABLE = {
     "charlie": "all",
     "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-             "role permissions", "others' tokens", "imports"},
+             "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
     "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions", "others' tokens", "imports"},
-    "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens"},
-             "role permissions", *ADMINISTRATORS_ONLY},
-    "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions", *ADMINISTRATORS_ONLY},
-    "bob": {"sample data", "policies", "accounts", "roles", "role permissions", *ADMINISTRATORS_ONLY},
+              "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
+    "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens", *ADMINISTRATORS_ONLY},
 }
 
 
@@ -233,12 +229,11 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
                  ("model_name", "vendor", "risk_tier", "use_case", "business_owner", "technical_owner",
                   "deployment_date")],
     )
-    return {
-        "policy": scheduled.pk,
-        "token": ApiToken.objects.get().pk,
     notifications = _notification_objects(carol, job)
     return {
         **notifications,
+        "policy": scheduled.pk,
+        "token": ApiToken.objects.get().pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
         "model": theirs.pk, "owner": bob.pk, "mine": mine.pk, "review": review.pk, "job": job.pk,
         "upload": upload.pk,
@@ -332,13 +327,12 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
 
     after = fingerprint(existing)
     assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews",
-                                                                    "tokens", "others' tokens"}
+                                                                    "tokens", "others' tokens", "scheduled reports",
+                                                                    "alarms", "emails", "scheduler jobs"}
     # The API's writes went through too: a model added, a token made, the other token revoked.
     assert AIModel.objects.filter(model_name="walked-in-api").exists()
     assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}
     assert ApiToken.objects.get(name="the administrator's").revoked_by == "carol"
-                                                                     "scheduled reports", "alarms", "emails",
-                                                                     "scheduler jobs"}
     # Review records were added (a review, sample data's reviews), never changed or removed.
     assert list(ModelReview.objects.filter(sequence=1).values_list("sequence", "pk", "chain_hash")) == first_record
     assert verify_chain(now=dt.datetime(2026, 11, 27, 13, tzinfo=dt.UTC)).chain_ok
