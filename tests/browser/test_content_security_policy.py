@@ -54,10 +54,6 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
         )
         for state in ("uploaded", "checking")  # the mapping step, and a check the page follows (its script)
     ]
-    blocked = watch_violations(page)
-    log_in(page, live_server, "admin.user")
-    urls = [
-        reverse("transfers:upload"), *(upload.get_absolute_url() for upload in uploads),
     # The notification pages, with an audit-trail alarm's banner on every page and a scheduler job.
     now = dt.datetime.now(dt.UTC)
     AuditAlarm.objects.create(raised_at=now, last_seen_at=now, summary="BROKEN at record #1: altered")
@@ -68,6 +64,7 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
     blocked = watch_violations(page)
     log_in(page, live_server, "admin.user")
     urls = [
+        reverse("transfers:upload"), *(upload.get_absolute_url() for upload in uploads),
         reverse("notifications:subscriptions"), reverse("notifications:deliveries"),
         reverse("notifications:schedules"), reverse("notifications:schedule", args=[schedule.pk]),
         reverse("notifications:alarms"), reverse("admin:django_celery_beat_periodictask_change", args=[job_row.pk]),
