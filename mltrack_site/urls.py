@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from api.views.docs import not_found as api_not_found
 from common.login import LoginForm
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # The static file's URL is looked up per request: in production it is the hashed name from the
+    # manifest that collectstatic writes, which need not exist when the URLs are imported.
+    return HttpResponsePermanentRedirect(static("img/mltrack-mark.svg"))
+
 
 admin.site.site_header = "MLTrack administration"
 admin.site.site_title = "MLTrack"
@@ -14,7 +22,7 @@ admin.site.index_title = "Governance console administration"
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the console's mark.
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("img/mltrack-mark.svg"), permanent=True))),
+    path("favicon.ico", favicon),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -171,8 +171,9 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     env.pop("MLTRACK_USER", None)
     mltrack = shutil.which("mltrack", path=str(Path(sys.executable).parent)) or "mltrack"
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT_ROOT, env=env, check=True, timeout=300)
-    subprocess.run([mltrack, "sample-data", "-n", "150", "--seed", "3"], env=env, check=True, timeout=300,
-                   capture_output=True)
+    made = subprocess.run([mltrack, "sample-data", "-n", "150", "--seed", "3"], env=env, timeout=300,
+                          capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
 
     done = subprocess.run(["bash", "-o", "pipefail", "-c", f"'{mltrack}' list --per-page 150 | head -n 1"],
                           env=env, capture_output=True, text=True, timeout=120, check=False)

@@ -56,7 +56,7 @@ def test_a_bad_review_keeps_its_model_out_and_says_why():
         "deployment on 2026-01-01.",
         "inventory.csv, review history, row 3, column outcome: 'great' is not an outcome. Allowed values: passed, "
         "warning, failed.",
-        "inventory.csv, review history, row 3, column reviewer: Say who performed the review: an examiner needs a name.",
+        "inventory.csv, review history, row 3, column reviewer: Say who performed the review: the reviewer's name is required.",
         "inventory.csv, review history, row 4, column model_name: The models table has no model named 'ghost': a "
         "review is imported with its model.",
         "inventory.csv, row 2: Not imported: its review history has problems (review history rows 2).",
