@@ -220,7 +220,7 @@ def escape_text(value: str) -> str:
 def escape_json(encoded: str) -> str:
     """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with the characters it
     leaves as they are but a terminal may act on (C1 controls, DEL, invisible and bidi characters,
-    lone surrogates) written as \\uXXXX escapes: the same JSON value, safe on a terminal."""
+    lone surrogates) written as \\u escapes (\\u202e, \\u0085): the same JSON value, safe on a terminal."""
     # Outside strings JSON has only ASCII punctuation, spaces and line feeds (which it escapes inside
     # strings, as it does tabs and the other C0 controls), so whatever matches is inside a string.
     return REFUSED_IN_TEXT.sub(_json_escaped, encoded)
