@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -48,12 +47,11 @@ def _csv_cell(value: Cell) -> str | int | float:
 
 
 def render_csv(report: Report) -> bytes:
-    """The report's main table with a header row, after comment lines (starting with #) that carry
-    the metadata. Every cell is quoted when it needs to be; lines end with CRLF (RFC 4180)."""
+    """The report's main table: the header row first, so that a spreadsheet opens it as a clean
+    table. The metadata (scope, filters, as-of date, the data's SHA-256) travels in the other formats
+    and the report's page, never as rows of the table. Every cell is quoted when it needs to be;
+    lines end with CRLF (RFC 4180)."""
     buffer = io.StringIO()
-    for key, value in report.as_dict()["metadata"].items():
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, dict) else value
-        buffer.write(f"# {key}: {text}\r\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
     table = report.tables[0]
     writer.writerow([column.key for column in table.columns])

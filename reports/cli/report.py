@@ -106,6 +106,7 @@ def handle_report(args: argparse.Namespace) -> int:
     digest = hashlib.sha256(content).hexdigest()
     sys.stderr.write(
         f"Wrote {path} ({len(content):,} bytes, SHA-256 {digest}): {report.metadata.title.lower()}, "
-        f"{report.metadata.model_count:,} model(s), as of {report.metadata.as_of.isoformat()}.\n"
+        f"{report.metadata.model_count:,} model(s), as of {report.metadata.as_of.isoformat()}, "
+        f"data SHA-256 {report.data_sha256}.\n"
     )
     return EXIT_OK

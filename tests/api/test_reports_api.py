@@ -93,7 +93,7 @@ class TestQueueing:
         response, content = download(api, f"{queued['url']}file/", HTTP_ACCEPT="text/csv")
 
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-        assert content.startswith(b"# report: inventory")
+        assert content.startswith(b"model_name,")
 
     def test_a_failed_job_says_why_there_is_no_file(self, erin, reports_dir):
         job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=erin, requested_by_name="erin",

@@ -37,11 +37,11 @@ def test_json_goes_to_stdout_and_matches_the_filters(run, inventory):
     assert body["metadata"]["generated_by"] == "os:ops-jane"
 
 
-def test_csv_parses_after_the_metadata_lines(run, inventory):
+def test_csv_is_a_plain_table_whose_first_row_is_its_header(run, inventory):
     result = run("report", "compliance", "-f", "csv", "--vendor", "fico")
     assert result.code == 0, result.err
-    lines = [line for line in result.out.splitlines() if not line.startswith("# ")]
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    assert result.out.startswith("model,")
+    rows = list(csv.DictReader(io.StringIO(result.out)))
     assert {row["model"] for row in rows} == {"credit-scoring-v3"}
 
 
@@ -52,6 +52,7 @@ def test_a_file_is_written_whole_and_its_digest_printed(run, inventory, tmp_path
     content = target.read_bytes()
     assert f"SHA-256 {hashlib.sha256(content).hexdigest()}" in result.err
     assert json.loads(content)["summary"]["total"] == 3
+    assert f"data SHA-256 {json.loads(content)['metadata']['data_sha256']}" in result.err
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
     # Readable by others, as a file a shell redirection made: not the temporary file's 0600.
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
