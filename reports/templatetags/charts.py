@@ -22,12 +22,16 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 # Horizontal bars: label column, bar area and value column widths, and one row's height.
-BAR_LABEL_WIDTH = 118
+BAR_LABEL_WIDTH = 136
+# Between a label's column and its bar: a label that is wider than its column is clipped here,
+# never drawn over the bar.
+BAR_LABEL_GAP = 8
 BAR_AREA_WIDTH = 150
 BAR_VALUE_WIDTH = 52
 BAR_ROW_HEIGHT = 26
 BAR_THICKNESS = 14
-# Labels longer than this are cut with an ellipsis in the picture (the full text is in <desc>).
+# Labels longer than this are cut with an ellipsis in the picture (the full text is in <desc> and
+# in each label's tooltip).
 BAR_LABEL_CHARACTERS = 18
 
 # Trend chart frame.
@@ -73,10 +77,12 @@ def _svg(*, css_class: str, width: int, height: int, title: str, desc: str, body
     )
 
 
-def _text(css_class: str, x: float, y: float, content: str, **attributes: str) -> str:
-    """A text element; ``content`` is escaped here, attribute names use - for _."""
+def _text(css_class: str, x: float, y: float, content: str, *, tooltip: str = "", **attributes: str) -> str:
+    """A text element; ``content`` and ``tooltip`` (a <title> child) are escaped here, attribute
+    names use - for _."""
     extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
-    return f'<text class="{css_class}" x="{_number(x)}" y="{_number(y)}"{extra}>{escape(content)}</text>'
+    title = f"<title>{escape(tooltip)}</title>" if tooltip else ""
+    return f'<text class="{css_class}" x="{_number(x)}" y="{_number(y)}"{extra}>{title}{escape(content)}</text>'
 
 
 @register.simple_tag
@@ -88,10 +94,16 @@ def bar_chart(items: Sequence[Counted], *, title: str, tone: str = "default", un
     """
     items = list(items)
     largest = max((item.count for item in items), default=0)
+    height = max(len(items), 1) * BAR_ROW_HEIGHT
+    # The labels sit in a nested viewport of their own, which clips whatever would reach the bars.
+    labels: list[str] = [f'<svg class="bar-labels" x="0" y="0" width="{BAR_LABEL_WIDTH - BAR_LABEL_GAP}" '
+                         f'height="{height}">']
     body: list[str] = []
     for row, item in enumerate(items):
         middle = row * BAR_ROW_HEIGHT + BAR_ROW_HEIGHT / 2
         top = _number(middle - BAR_THICKNESS / 2)
+        labels.append(_text("chart__label", 0, middle, _short(item.label), dominant_baseline="middle",
+                            tooltip=item.label))
         length = BAR_AREA_WIDTH * item.count / largest if largest else 0
         # A non-zero count always shows at least a sliver, so "1 of 10,000" is not drawn as nothing.
         if item.count and length < 2:
@@ -99,8 +111,7 @@ def bar_chart(items: Sequence[Counted], *, title: str, tone: str = "default", un
         colour = f"chart__bar--{escape(tone)} chart__bar--{escape(tone)}-{escape(item.key or 'unset')}"
         body.append(
             '<g class="chart__row">'
-            + _text("chart__label", 0, middle, _short(item.label), dominant_baseline="middle")
-            + f'<rect class="chart__track" x="{BAR_LABEL_WIDTH}" y="{top}" width="{BAR_AREA_WIDTH}" '
+            f'<rect class="chart__track" x="{BAR_LABEL_WIDTH}" y="{top}" width="{BAR_AREA_WIDTH}" '
             f'height="{BAR_THICKNESS}" rx="2"/>'
             f'<rect class="chart__bar {colour}" x="{BAR_LABEL_WIDTH}" y="{top}" width="{_number(length)}" '
             f'height="{BAR_THICKNESS}" rx="2"/>'
@@ -113,9 +124,10 @@ def bar_chart(items: Sequence[Counted], *, title: str, tone: str = "default", un
         desc = "; ".join(f"{item.label}: {_plural(item.count, unit)}" for item in items) + f". Total {total}."
     else:
         desc = "Nothing to show."
+    labels.append("</svg>")
     return _svg(
         css_class="chart--bars", width=BAR_LABEL_WIDTH + BAR_AREA_WIDTH + BAR_VALUE_WIDTH,
-        height=max(len(items), 1) * BAR_ROW_HEIGHT, title=title, desc=desc, body=body,
+        height=height, title=title, desc=desc, body=[*labels, *body],
     )
 
 
