@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from api.views import compliance, dashboard, docs, models, policies, reports, reviews, tokens
+from api.views import compliance, dashboard, docs, models, packages, policies, reports, reviews, tokens
 
 app_name = "api"
 
@@ -12,6 +12,7 @@ router.register("models", models.ModelViewSet, basename="model")
 router.register("reviews", reviews.ReviewViewSet, basename="review")
 router.register("review-policies", policies.ReviewPolicyViewSet, basename="review-policy")
 router.register("reports/jobs", reports.ReportJobViewSet, basename="report-job")
+router.register("packages", packages.PackageViewSet, basename="package")
 router.register("tokens", tokens.TokenViewSet, basename="token")
 
 urlpatterns = [

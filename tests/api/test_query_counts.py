@@ -36,6 +36,8 @@ BUDGETS = {
     "/api/v1/review-policies/": SIGN_IN + ROLE_CHECK + 2,
     # The count, the page.
     "/api/v1/reports/jobs/": SIGN_IN + ROLE_CHECK + 2,
+    # The count, the page of package jobs.
+    "/api/v1/packages/": SIGN_IN + ROLE_CHECK + 2,
     # The count, the page (no role check: your own tokens).
     "/api/v1/tokens/": SIGN_IN + 2,
     # The latest change id, then the portfolio: every count in two, three short lists (the high-risk
@@ -52,6 +54,8 @@ def inventory_of(count: int, owner) -> None:
             record_review(model, review_date=dt.date(2026, 11, 1))
         ReportJob.objects.create(kind="risk", format="pdf", requested_by=owner, requested_by_name="bob",
                                  requested_at=NOW, as_of=NOW.date())
+        ReportJob.objects.create(kind="package", format="zip", filters={"framework": "sr26-2", "scope": "all"},
+                                 requested_by=owner, requested_by_name="bob", requested_at=NOW, as_of=NOW.date())
         make_token(owner, name=f"token {i}")
 
 

@@ -85,6 +85,9 @@ CASES: dict[str, Case] = {
     "follow a report job": Case("get", lambda o: f"/api/v1/reports/jobs/{o['job']}/", EVERY_ROLE),
     # Queued, not done: those who may read it are told it is not ready.
     "download a report": Case("get", lambda o: f"/api/v1/reports/jobs/{o['job']}/file/", EVERY_ROLE, 409),
+    "list exam packages": Case("get", lambda o: "/api/v1/packages/", EVERY_ROLE),
+    "build an exam package": Case("post", lambda o: "/api/v1/packages/", frozenset({"carol", "bob"}), 202,
+                                  {"framework": "sr26-2", "scope": "all"}),
     "list own tokens": Case("get", lambda o: "/api/v1/tokens/", SIGNED_IN),
     "list every token": Case("get", lambda o: "/api/v1/tokens/?all=true", frozenset({"carol"})),
     "read carol's token": Case("get", lambda o: f"/api/v1/tokens/{o['carols_token']}/", frozenset({"carol"}),
