@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
     "retry-deliveries": {
         "task": "notifications.tasks.retry_deliveries", "schedule": 10 * MINUTE, "options": {"expires": 9 * MINUTE},
     },
+    # Every hour: uploads nobody imported within MLTRACK_UPLOAD_KEEP_HOURS are deleted, file and all.
+    "discard-stale-uploads": {
+        "task": "transfers.tasks.discard_stale_uploads", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
+    },
     # Every hour: the nightly verification of the audit trail, once a night from MLTRACK_VERIFY_HOUR
     # (local time); its signed checkpoint is emailed to MLTRACK_AUDIT_EMAIL, a failure raises an alarm.
     "verify-audit-trail": {
@@ -372,6 +376,12 @@ MLTRACK_PAGE_SIZE = env_int("MLTRACK_PAGE_SIZE", 50, minimum=1, maximum=500)
 # The largest file an import reads, in megabytes (console uploads and mltrack import alike): a CSV
 # of 100,000 models is about 40 MB.
 MLTRACK_IMPORT_MAX_MB = env_int("MLTRACK_IMPORT_MAX_MB", 100, minimum=1, maximum=2048)
+# The console exports a list of up to this many models within the request; a longer one is written
+# by the background worker (its job page offers the file).
+MLTRACK_EXPORT_INLINE_MAX = env_int("MLTRACK_EXPORT_INLINE_MAX", 10_000, minimum=0, maximum=1_000_000)
+# Uploads not imported (left at the mapping or the preview, or failed) are deleted, with their file,
+# after this many hours.
+MLTRACK_UPLOAD_KEEP_HOURS = env_int("MLTRACK_UPLOAD_KEEP_HOURS", 24, minimum=1, maximum=30 * 24)
 # The blank choice of the list page's filter drop-downs.
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 # When true, the CLI refuses to act for anybody who is not a user account (see docs/cli.md).

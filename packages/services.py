@@ -79,5 +79,5 @@ def _render_job(job: ReportJob, progress: Progress) -> tuple[bytes, str, int]:
 
 
 PACKAGE, ZIP = "package", "zip"
-PACKAGE_JOBS = BackgroundKind(kind=PACKAGE, format=ZIP, title="Exam package", format_label="signed zip",
-                              media_type="application/zip", render=_render_job, index_url_name="packages:index")
+PACKAGE_JOBS = BackgroundKind(kind=PACKAGE, title="Exam package", formats={ZIP: ("signed zip", "application/zip")},
+                              render=_render_job, index_url_name="packages:index", index_label="Exam packages")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -56,18 +56,24 @@ UNCLAIMED_RESEND_AFTER = dt.timedelta(minutes=30)
 @dataclass(frozen=True)
 class BackgroundKind:
     """Another kind of file the worker makes the way it makes reports (with a lease, progress,
-    attempts and its SHA-256), registered by an app above this one (exam packages), so that
-    reports never imports it. ``render(job, progress)`` returns the file's bytes, its name and the
-    number of models it covers."""
+    attempts and its SHA-256), registered by an app above this one (exam packages, inventory
+    exports), so that reports never imports it. ``render(job, progress)`` returns the file's bytes,
+    its name and the number of models it covers."""
 
     kind: str
-    format: str
     title: str
-    format_label: str
-    media_type: str
+    # Each format it makes: its label and media type.
+    formats: Mapping[str, tuple[str, str]]
     render: Callable[[ReportJob, Callable[[int, str], None]], tuple[bytes, str, int]]
-    # The URL name of the page that lists these jobs (the job page links back to it).
+    # The page that lists these jobs (the job page links back to it), and the link's text.
     index_url_name: str
+    index_label: str
+
+    def format_label(self, fmt: str) -> str:
+        return self.formats[fmt][0]
+
+    def media_type(self, fmt: str) -> str:
+        return self.formats[fmt][1]
 
 
 BACKGROUND_KINDS: dict[str, BackgroundKind] = {}

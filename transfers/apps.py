@@ -10,7 +10,11 @@ class TransfersConfig(AppConfig):
     def ready(self) -> None:
         from common import panels
         from inventory.views import LIST_PAGE
+        from reports.jobs import register_background_kind
+        from transfers.services import EXPORT_JOBS
         from transfers.views import list_panel
 
         # Above the sample-data box (position 90).
         panels.register(LIST_PAGE, list_panel, position=80)
+        # Large exports are written by the worker, as reports are: leased, retried, stored with their digest.
+        register_background_kind(EXPORT_JOBS)

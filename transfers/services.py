@@ -17,11 +17,18 @@ from django.db.models import QuerySet
 from common.actors import Actor
 from common.authz import require
 from inventory import permissions
+from inventory.filters import AIModelFilterSet
 from inventory.models import AIModel
+from reports.jobs import BackgroundKind, queue_job
+from reports.models import ReportJob
 from transfers.exporting import Progress, read_export
 from transfers.importing import Options, Outcome, import_source
 from transfers.reading import open_source
+from transfers.tables import FORMAT_LABELS, MEDIA_TYPES
 from transfers.writing import render
+
+EXPORT = "export"
+EXPORT_ACTION = "export the inventory"
 
 IMPORT_ACTION = "import models (importing adds models: administrators, model risk officers and model owners do)"
 
@@ -57,7 +64,7 @@ def export_inventory(*, queryset: QuerySet[AIModel], fmt: str, actor: Actor, rev
                      progress: Progress | None = None) -> Exported:
     """The export of ``queryset``'s models (the inventory filter's selection and order), with their
     review history when ``reviews``. Anyone who may read the inventory may export it."""
-    require(actor, permissions.can_view, "export the inventory")
+    require(actor, permissions.can_view, EXPORT_ACTION)
     export = read_export(queryset, reviews=reviews, progress=progress)
     if progress is not None:
         progress(len(export.models), len(export.models), "Writing the file")
@@ -68,3 +75,42 @@ def export_inventory(*, queryset: QuerySet[AIModel], fmt: str, actor: Actor, rev
 def template_files(fmt: str) -> dict[str, bytes]:
     """An empty file with every column, and each column's documentation (see transfers.writing)."""
     return render(fmt, [], [], documentation=True)
+
+
+def export_name(today: dt.date, fmt: str, part: str = "") -> str:
+    """mltrack-inventory-2026-12-06.xlsx, or ….reviews.csv for a CSV export's review history."""
+    return f"mltrack-inventory-{today.isoformat()}{'.' + part if part else ''}.{fmt}"
+
+
+def request_export(actor: Actor, *, fmt: str, query: Mapping[str, str], now: dt.datetime, today: dt.date) -> ReportJob:
+    """Queue an export of the models ``query`` selects (the inventory list's filters and order, and
+    reviews=1 or table=reviews) for the background worker, as of ``today``. The same role check as
+    export_inventory, before anything is queued; the worker checks it again when it runs."""
+    require(actor, permissions.can_view, EXPORT_ACTION)
+    if fmt not in MEDIA_TYPES:
+        raise ValueError(f"Unknown export format {fmt!r}.")
+    kept = {name: str(query[name]) for name in (*AIModelFilterSet.base_filters, "reviews", "table")
+            if query.get(name)}
+    return queue_job(EXPORT, fmt=fmt, filters=kept, actor=actor, now=now, today=today)
+
+
+def _render_job(job: ReportJob, progress) -> tuple[bytes, str, int]:
+    """What the worker runs for an export job: the selection as of the day it was asked for, by
+    whoever asked (who must still be allowed to read the inventory)."""
+    actor = Actor.for_user(job.requested_by) if job.requested_by else Actor(name=job.requested_by_name)
+    filters = job.filters
+    queryset = AIModelFilterSet(filters, queryset=AIModel.objects.all(), today=job.as_of).qs
+    part = "reviews" if filters.get("table") == "reviews" and job.format == "csv" else ""
+
+    def report(done: int, total: int, stage: str) -> None:
+        progress(int(90 * done / total) if total else 90, stage)
+
+    exported = export_inventory(queryset=queryset, fmt=job.format, actor=actor, progress=report,
+                                reviews=filters.get("reviews") == "1" or bool(part))
+    return exported.files[part], export_name(job.as_of, job.format, part), exported.models
+
+
+EXPORT_JOBS = BackgroundKind(
+    kind=EXPORT, title="Inventory export", formats={fmt: (FORMAT_LABELS[fmt], MEDIA_TYPES[fmt]) for fmt in MEDIA_TYPES},
+    render=_render_job, index_url_name="inventory:list", index_label="Inventory",
+)

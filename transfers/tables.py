@@ -12,6 +12,11 @@ from common.text import escape_line
 
 FORMATS = ("csv", "json", "xlsx")
 FORMAT_LABELS = {"csv": "CSV", "json": "JSON", "xlsx": "Excel"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from common.actors import Actor
 from common.authz import require
@@ -25,7 +26,7 @@ from inventory import permissions
 from transfers.columns import suggest
 from transfers.importing import Options
 from transfers.mapping import resolve
-from transfers.models import Upload
+from transfers.models import STALLED_AFTER, Upload
 from transfers.reading import check_size, format_of, open_source
 from transfers.services import IMPORT_ACTION, import_file
 from transfers.tables import FileRefused
@@ -213,3 +214,16 @@ def run(upload_id: UUID | str, *, now: dt.datetime, today: dt.date) -> Upload | 
             fields["content"], fields["reviews_content"] = b"", None  # imported: the file is not needed again
         Upload.objects.filter(pk=upload.pk).update(**fields)
     return Upload.objects.get(pk=upload.pk)
+
+
+def discard_stale(*, now: dt.datetime, keep: dt.timedelta) -> int:
+    """Delete the uploads, file and all, that were not imported within ``keep`` of their upload:
+    left at the mapping or the preview, failed, or whose check or import lost its worker. An upload
+    being worked on (it reported within STALLED_AFTER) is kept, and imported ones keep their record
+    (their file was dropped when they were imported). Returns how many were deleted; one query."""
+    abandoned = Q(uploaded_at__lt=now - keep) & ~Q(state=Upload.State.IMPORTED) & (
+        ~Q(state__in=[Upload.State.CHECKING, Upload.State.IMPORTING])
+        | Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALLED_AFTER)
+    )
+    deleted, _ = Upload.objects.filter(abandoned).delete()
+    return deleted

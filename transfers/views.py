@@ -22,14 +22,9 @@ from transfers import uploads
 from transfers.forms import ConfirmForm, MappingForm, UploadForm
 from transfers.models import Upload
 from transfers.reading import max_bytes
-from transfers.services import export_inventory, template_files
-from transfers.tables import FORMAT_LABELS, FORMATS, FileRefused, Problem
+from transfers.services import export_inventory, export_name, request_export, template_files
+from transfers.tables import FORMAT_LABELS, FORMATS, MEDIA_TYPES, FileRefused, Problem
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 NO_ADD_MESSAGE = "Your role cannot add models, so it cannot import them."
 RECENT_UPLOADS = 10
 
@@ -56,18 +51,25 @@ def list_panel(request: HttpRequest, model: None, today) -> Panel | None:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The inventory list as filtered, as a file: ?format=csv|json|xlsx, &reviews=1 with the review
-    history (for CSV, &table=reviews downloads the history's own file)."""
+    history (for CSV, &table=reviews downloads the history's own file).
+
+    A list longer than MLTRACK_EXPORT_INLINE_MAX models is exported by the background worker instead
+    (an Excel file of 100,000 models takes longer than a web request may): the page then follows
+    the job, which offers the file when it is done."""
     permissions.require_view(request.user)
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         raise Http404("Unknown format.")
     today = timezone.localdate()
     filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.all(), today=today)
+    actor = Actor.for_user(request.user)
+    if filterset.qs.count() > settings.MLTRACK_EXPORT_INLINE_MAX:
+        job = request_export(actor, fmt=fmt, query=request.GET, now=timezone.now(), today=today)
+        return redirect(job)
     reviews = request.GET.get("reviews") == "1" or request.GET.get("table") == "reviews"
-    exported = export_inventory(queryset=filterset.qs, fmt=fmt, actor=Actor.for_user(request.user), reviews=reviews)
+    exported = export_inventory(queryset=filterset.qs, fmt=fmt, actor=actor, reviews=reviews)
     part = "reviews" if request.GET.get("table") == "reviews" and fmt == "csv" else ""
-    name = f"mltrack-inventory-{today.isoformat()}{'.reviews' if part else ''}.{fmt}"
-    return _download(exported.files[part], fmt, name)
+    return _download(exported.files[part], fmt, export_name(today, fmt, part))
 
 
 @require_GET

@@ -23,6 +23,7 @@ from api.serializers.reports import ReportJobSerializer, ReportRequestSerializer
 from api.views.base import actor_of, read_input
 from inventory import permissions
 from packages.services import PACKAGE_JOBS
+from transfers.services import EXPORT_JOBS
 from reports import jobs
 from reports.data import clean_filters
 from reports.formats import MEDIA_TYPES
@@ -85,9 +86,10 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={(200, media): OpenApiResponse(OpenApiTypes.OBJECT if media == "application/json"
                                                  else OpenApiTypes.BINARY)
                    for media in sorted({value.split(";")[0] for value in MEDIA_TYPES.values()}
-                                       | {PACKAGE_JOBS.media_type})},
-        description="The file (a report, or an exam package's signed zip), with its SHA-256 in X-Content-SHA256 "
-        "(hex) and Digest (RFC 3230, base64). 409 until the job is done.",
+                                       | {value[1].split(";")[0] for background in (PACKAGE_JOBS, EXPORT_JOBS)
+                                          for value in background.formats.values()})},
+        description="The file (a report, an exam package's signed zip, or an inventory export), with its SHA-256 "
+        "in X-Content-SHA256 (hex) and Digest (RFC 3230, base64). 409 until the job is done.",
     )
     @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, FileRenderer])
     def file(self, request, pk=None):
@@ -100,8 +102,8 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             content = job.file.open("rb")
         except FileNotFoundError:
             raise conflict(MISSING_FILE_MESSAGE) from None
-        background = jobs.BACKGROUND_KINDS.get(job.kind)  # an exam package is a zip
-        media_type = background.media_type if background is not None else MEDIA_TYPES[job.format]
+        background = jobs.BACKGROUND_KINDS.get(job.kind)  # an exam package, an inventory export
+        media_type = background.media_type(job.format) if background is not None else MEDIA_TYPES[job.format]
         response = FileResponse(content, as_attachment=True, filename=job.file_name, content_type=media_type)
         response["X-Content-SHA256"] = job.sha256
         response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(job.sha256)).decode("ascii")

@@ -111,8 +111,8 @@ def job(request: HttpRequest, pk) -> HttpResponse:
     report_job = get_object_or_404(ReportJob, pk=pk)
     title, format_label, _ = _described(report_job)
     background = jobs.BACKGROUND_KINDS.get(report_job.kind)
-    back = (reverse(background.index_url_name), background.title + "s") if background else (reverse("reports:index"),
-                                                                                           "Reports")
+    back = ((reverse(background.index_url_name), background.index_label) if background
+            else (reverse("reports:index"), "Reports"))
     return render(request, "reports/job.html", {
         "job": report_job, "title": title, "format_label": format_label, "back_url": back[0], "back_label": back[1],
         "is_report": background is None,
@@ -124,7 +124,7 @@ def _described(report_job: ReportJob) -> tuple[str, str, str]:
     """(title, format label, media type) of a job: a report, or a kind another app registered."""
     background = jobs.BACKGROUND_KINDS.get(report_job.kind)
     if background is not None:
-        return background.title, background.format_label, background.media_type
+        return background.title, background.format_label(report_job.format), background.media_type(report_job.format)
     return TITLES.get(report_job.kind, "Report"), FORMAT_LABELS[report_job.format], MEDIA_TYPES[report_job.format]
 
 
