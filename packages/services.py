@@ -8,16 +8,21 @@ verify one. Every interface (CLI, console, API) calls make_package with the acti
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from common.actors import Actor
 from common.authz import require
 from inventory import permissions
 from inventory.models import AIModel, RiskTier
-from packages.bundle import Built, Progress, build_package
 from packages.content import Scope
 from packages.frameworks import framework
 from reports.jobs import BackgroundKind, queue_job
 from reports.models import ReportJob
+
+if TYPE_CHECKING:
+    # The bundle brings WeasyPrint (about 1.5 s to import): loaded when a package is built, not by
+    # every process that starts Django (this module is imported from the app's ready()).
+    from packages.bundle import Built, Progress
 
 SCOPE_KINDS = ("model", "risk_tier", "business_line", "all")
 
@@ -57,6 +62,8 @@ def make_package(actor: Actor, framework_id: str, scope: Scope, *, today: dt.dat
     """Build one exam package of ``scope`` for ``framework_id`` as of ``today`` (refused unless the
     actor may govern models). Raises packages.frameworks.UnknownFramework for an unknown framework."""
     require_builder(actor)
+    from packages.bundle import build_package
+
     return build_package(framework(framework_id), scope, today=today, now=now, generated_by=actor.name,
                          progress=progress)
 
@@ -72,6 +79,8 @@ def request_package(actor: Actor, framework_id: str, scope: Scope, *, now: dt.da
 
 def _render_job(job: ReportJob, progress: Progress) -> tuple[bytes, str, int]:
     """What the worker runs for a package job: as of the day asked for, by whom it was asked for."""
+    from packages.bundle import build_package
+
     filters = job.filters
     built = build_package(framework(filters["framework"]), Scope(filters["scope"], filters.get("value", "")),
                           today=job.as_of, now=job.requested_at, generated_by=job.requested_by_name, progress=progress)

@@ -181,3 +181,13 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert len(done.stdout.splitlines()) == 1
+
+
+def test_starting_django_loads_no_pdf_renderer(process_env):
+    """Every verb starts Django; WeasyPrint (about 1.5 s to import) is loaded only by what renders a PDF."""
+    code = ("import sys; from mltrack_site.cli import setup_django; setup_django(); "
+            "print(sorted(name for name in ('weasyprint', 'oscal') if name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=process_env, capture_output=True, text=True,
+                          timeout=120)
+
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
