@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,10 +171,20 @@ def _check_model(model: AIModel, errors: dict[str, list[str]], *, today: dt.date
             if not limited.blank:
                 errors[limited.name] = [REQUIRED_MESSAGE]
             continue
-        try:
-            limited.run_validators(value)
-        except ValidationError as exc:
-            errors[limited.name] = exc.messages
+        messages = _limit_errors(limited.name, value)
+        if messages:
+            errors[limited.name] = list(messages)
+
+
+@functools.lru_cache(maxsize=4096)
+def _limit_errors(field: str, value: Any) -> tuple[str, ...]:
+    """A field's own limits (length, URL) on a value, remembered: an inventory repeats its vendors,
+    endpoints, owners and use cases across thousands of rows, and the URL check is costly."""
+    try:
+        AIModel._meta.get_field(field).run_validators(value)
+    except ValidationError as exc:
+        return tuple(exc.messages)
+    return ()
 
 
 def check_new_models(*, rows: Sequence[Mapping[str, Any]], actor: Actor, today: dt.date,
