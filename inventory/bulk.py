@@ -14,10 +14,10 @@ times faster.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import DatabaseError, connection, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 
 # Values per statement stay well under SQLite's 32,766 parameters and PostgreSQL's 65,535.
 MAX_PARAMS = 30_000
@@ -87,15 +87,37 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+# Fields whose database value is the Python value itself when it has the plain type named here (a
+# str for text, an int for integers and keys): Django's preparation would hand it back unchanged.
+_AS_IS = {models.CharField: str, models.TextField: str, models.IntegerField: int,
+          models.PositiveIntegerField: int, models.BigIntegerField: int, models.AutoField: int,
+          models.BigAutoField: int, models.ForeignKey: int}
+
+
+def _preparer(field: models.Field, database) -> Callable[[Any], Any]:
+    """How one field's value becomes a database parameter: as Django prepares it to be saved,
+    skipped for a value that would come back as it is (a million calls at 100,000 models)."""
+    prepare = field.get_db_prep_save
+    if type(field) is models.DateField:
+        adapt = database.ops.adapt_datefield_value  # what DateField does with a date, without its checks
+        return lambda value: adapt(value) if type(value) is dt.date else prepare(value, database)
+    plain = _AS_IS.get(type(field))
+    if plain is None:
+        return lambda value: prepare(value, database)
+    return lambda value: value if type(value) is plain or value is None else prepare(value, database)
+
+
 def insert_rows(model: type[models.Model], rows: Sequence[Sequence[Any]], fields: Sequence[models.Field]) -> None:
     """INSERT rows of Python values (in the order of ``fields``) into ``model``'s table, 2,000 a statement."""
-    quote = connection.ops.quote_name
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy, per value
+    quote = database.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    with connection.cursor() as cursor:
+    preparers = [_preparer(field, database) for field in fields]
+    with database.cursor() as cursor:
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             cursor.executemany(sql, [
-                [field.get_db_prep_save(value, connection) for field, value in zip(fields, row)]
+                [prepare(value) for prepare, value in zip(preparers, row)]
                 for row in rows[start : start + ROWS_PER_STATEMENT]
             ])
 
