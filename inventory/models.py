@@ -397,9 +397,7 @@ class AIModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The card's publication is recorded by the card versions themselves, not the model's history.
-    history = HistoricalRecords(bases=[HistoricalActor],
-                                excluded_fields=["updated_at", "card_state_hash", "card_published_at"])
+    history = HistoricalRecords(bases=[HistoricalActor], excluded_fields=["updated_at"])
 
     objects = AIModelQuerySet.as_manager()
 

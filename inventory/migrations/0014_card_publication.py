@@ -20,4 +20,15 @@ class Migration(migrations.Migration):
             name='card_state_hash',
             field=models.CharField(blank=True, default='', editable=False, max_length=64),
         ),
+    
+        migrations.AddField(
+            model_name='historicalaimodel',
+            name='card_published_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='historicalaimodel',
+            name='card_state_hash',
+            field=models.CharField(blank=True, default='', editable=False, max_length=64),
+        ),
     ]
