@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from cards.models import MODEL_CARD_SECTIONS, AutonomyLevel
 
@@ -25,10 +26,12 @@ class SubjectForm(forms.Form):
     purpose = _text("Purpose")
     ai_models = forms.CharField(label="Models", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text="The inventory's model names, one a line.")
-    owner = forms.CharField(label="Owner account", required=False, help_text="A user name; empty for nobody.")
+    owner = forms.ModelChoiceField(label="Owner account", required=False, queryset=None,
+                                   help_text="The account that may edit it besides model risk officers.")
 
     def __init__(self, *args, can_assign_owner: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         if not can_assign_owner:
             del self.fields["owner"]
 

@@ -114,7 +114,7 @@ def _subject_initial(subject) -> dict:
     initial = {field.name: getattr(subject, field.name) for field in type(subject)._meta.concrete_fields
                if field.name not in ("id", "owner", "updated_at")}
     initial["ai_models"] = "\n".join(model.model_name for model in subject.ai_models.all())
-    initial["owner"] = subject.owner.get_username() if subject.owner else ""
+    initial["owner"] = subject.owner_id
     return initial
 
 
