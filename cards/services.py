@@ -83,7 +83,7 @@ def update_card_content(*, model: AIModel, changes: Mapping[str, Any], actor: Ac
     cleaned = {name: _clean_text(name, value, errors) for name, value in changes.items()}
     if errors:
         raise ValidationError(errors)
-    content, _ = ModelCardContent.objects.select_for_update().get_or_create(model=model)
+    content = ModelCardContent.objects.select_for_update().filter(model=model).first() or ModelCardContent(model=model)
     for name, value in cleaned.items():
         setattr(content, name, value)
     stamp(content, actor, "card content")
