@@ -88,6 +88,8 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "notifications:send-again": [objects["delivery"]],
         "notifications:schedule": [objects["schedule"]], "notifications:schedule-delete": [objects["schedule"]],
         "notifications:acknowledge": [objects["alarm"]],
+        "api:model-card": model, "api:model-card-cyclonedx": model, "api:model-card-versions": model,
+        "api:model-card-version": [objects["model"], 1], "api:model-card-version-cyclonedx": [objects["model"], 1],
         "cards:list": ["system"], "cards:create": ["agent"],
         "cards:card": ["model", objects["model"]], "cards:edit": ["model", objects["model"]],
         "cards:publish": ["model", objects["model"]], "cards:diff": ["model", objects["model"]],
@@ -156,6 +158,7 @@ def api_body(name: str, objects: dict[str, Any]) -> dict[str, Any]:
                                    "medium_days": 1, "low_days": 1, "approval_reference": "walk"},
         "api:report-request": {"kind": "risk", "format": "csv"},
         "api:token-list": {"name": "walker"},
+        "api:model-card": {"limitations": "walked through the API"},
     }
     return bodies.get(name, {})
 
