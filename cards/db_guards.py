@@ -13,10 +13,11 @@ def install_sql(vendor: str) -> list[str]:
                 f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END" for action in ("UPDATE", "DELETE")]
     if vendor == "postgresql":
         return [
-            "CREATE OR REPLACE FUNCTION mltrack_refuse_card_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{REFUSAL} (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$",
-            f"CREATE OR REPLACE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
-            "FOR EACH ROW EXECUTE FUNCTION mltrack_refuse_card_change()",
+            ("CREATE OR REPLACE FUNCTION mltrack_refuse_card_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             f"BEGIN RAISE EXCEPTION '{REFUSAL} (% on %)', TG_OP, TG_TABLE_NAME "
+             "USING ERRCODE = 'insufficient_privilege'; END $$"),
+            (f"CREATE OR REPLACE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
+             "FOR EACH ROW EXECUTE FUNCTION mltrack_refuse_card_change()"),
         ]
     return []
 

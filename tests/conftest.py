@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 import mltrack_site.celery  # noqa: F401  (tasks the tests send go to the configured broker, as the console's do)
-from common.roles import assign_role
 from cards import db_guards as card_guards
+from common.roles import assign_role
 from reviews import db_guards
 
 # The suite's own date. Tests that build dates from it and then let code read the clock pin the

@@ -129,7 +129,7 @@ def test_the_inventory_bom_has_one_component_per_model_in_fixed_queries(django_a
 
 
 def test_system_and_agent_cards_cite_nist_and_iso_never_sr_26_2(alice):
-    model = make_model(model_name="llm-core", model_type="generative_ai", owner=alice)
+    make_model(model_name="llm-core", model_type="generative_ai", owner=alice)
     system = services.save_system(data={"name": "Advice assistant", "purpose": "Answers staff questions",
                                         "ai_models": ["llm-core"]}, actor=Actor.for_user(alice))
     agent = services.save_agent(data={"name": "Refund agent", "autonomy_level": "conditional",
