@@ -217,5 +217,6 @@ def publish_card(*, kind: str, subject: AIModel | AISystem | Agent, actor: Actor
     )
     version.save()
     if kind == CardKind.MODEL:
-        inventory_services.note_card_published(model=subject, state_hash=version.state_hash, at=now)
+        inventory_services.note_card_published(model=subject, state_hash=version.state_hash, at=now, actor=actor,
+                                               reason=f"model card version {version.version} published")
     return version

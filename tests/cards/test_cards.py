@@ -257,3 +257,13 @@ def test_registering_systems_and_agents_needs_a_role_that_adds_models(erin, char
             services.save_agent(data={"name": "A"}, actor=Actor.for_user(user))
     with pytest.raises(PermissionDenied, match="neither a user account"):
         services.save_system(data={"name": "S"}, actor=Actor(name="forgot"))
+
+
+def test_publishing_leaves_the_model_in_agreement_with_its_history_and_the_trail_verified():
+    from reviews.agreement import check_models
+
+    model = make_model()
+    record_review(model)
+    _publish(model)
+    assert check_models() == []
+    assert model.history.latest("history_date").history_change_reason == "model card version 1 published"
