@@ -197,3 +197,30 @@ def subject_state_hash(document: dict[str, Any]) -> str:
         return document["model"]["state_hash"]
     members = {member["name"]: member["state_hash"] for member in document["models"]}
     return card_sha256(members)
+
+
+def published_model_cards(models: QuerySet[AIModel]) -> list[dict[str, Any]]:
+    """Each model's latest published card, by name: the card as published with its publication, and
+    whether it is current (published at the model's present state hash); null for a model never
+    published. Two queries whatever the number of models (for an exam package's snapshot)."""
+    from django.db.models import Exists, OuterRef
+
+    from cards.models import CardVersion
+
+    rows = list(models.order_by("model_name", "pk").values_list("pk", "model_name", "state_hash", "card_state_hash"))
+    newer = CardVersion.objects.filter(kind=CardKind.MODEL, subject_id=OuterRef("subject_id"),
+                                       version__gt=OuterRef("version"))
+    latest = {version.subject_id: version for version in CardVersion.objects.filter(
+        kind=CardKind.MODEL, subject_id__in=models.order_by().values("pk")).exclude(Exists(newer))}
+    entries = []
+    for pk, name, state_hash, card_state_hash in rows:
+        version = latest.get(pk)
+        entries.append({
+            "model": name,
+            "current": bool(card_state_hash) and card_state_hash == state_hash,
+            "publication": None if version is None else {
+                "version": version.version, "sha256": version.sha256, "state_hash": version.state_hash,
+                "published_by": version.published_by, "published_at": version.published_at.isoformat()},
+            "card": None if version is None else version.document,
+        })
+    return entries
