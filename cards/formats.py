@@ -41,8 +41,9 @@ def render_json(card: dict[str, Any], publication: dict[str, Any] | None = None)
 
 
 def render_html(card: dict[str, Any], publication: dict[str, Any] | None = None) -> bytes:
-    """A standalone HTML document of the card (what the PDF lays out), with nothing to fetch."""
-    return render_to_string("cards/document.html", {"card": card, "publication": publication}).encode("utf-8")
+    """A standalone HTML document of the card (what the PDF lays out), with nothing to fetch. Served
+    only as a download (never rendered under the console), so its styles are inline."""
+    return render_to_string("cards/pdf/document.html", {"card": card, "publication": publication}).encode("utf-8")
 
 
 def render_pdf(card: dict[str, Any], publication: dict[str, Any] | None = None) -> bytes:
