@@ -141,3 +141,23 @@ def test_the_lists_and_cards_take_constant_queries(client, bob, django_assert_ma
     # The model, its card content, review counts, the compliance evaluation, versions, the reads of the role: 14.
     with django_assert_max_num_queries(14):
         assert client.get(reverse("cards:card", args=["model", models[0].pk])).status_code == 200
+
+
+def test_the_system_list_leads_to_the_agents_and_back(client, erin):
+    client.force_login(erin)
+    systems = client.get(reverse("cards:list", args=["system"])).content.decode()
+    agents = client.get(reverse("cards:list", args=["agent"])).content.decode()
+    assert reverse("cards:list", args=["agent"]) in systems and reverse("cards:list", args=["system"]) in agents
+    assert "Add an AI system" not in systems  # an examiner registers nothing
+
+
+def test_a_system_card_version_and_its_diff(client, bob, model):
+    system = services.save_system(data={"name": "Fraud platform", "ai_models": ["page-card"]}, actor=TRUSTED)
+    _publish(system, kind="system")
+    services.save_system(data={"safeguards": "Manual review of declines"}, actor=TRUSTED, system=system)
+    _publish(system, kind="system", hour=10)
+    client.force_login(bob)
+    version = client.get(reverse("cards:version", args=["system", system.pk, 1]), {"format": "json"})
+    assert version.status_code == 200 and b'"version": 1' in version.content
+    diff = client.get(reverse("cards:diff", args=["system", system.pk]), {"from": 1, "to": 2}).content.decode()
+    assert "sections.safeguards.text" in diff and "Manual review of declines" in diff
