@@ -161,3 +161,11 @@ def test_a_system_card_version_and_its_diff(client, bob, model):
     assert version.status_code == 200 and b'"version": 1' in version.content
     diff = client.get(reverse("cards:diff", args=["system", system.pk]), {"from": 1, "to": 2}).content.decode()
     assert "sections.safeguards.text" in diff and "Manual review of declines" in diff
+
+
+def test_a_model_card_is_under_the_inventory_in_the_menu(client, erin, model):
+    client.force_login(erin)
+    html = client.get(reverse("cards:card", args=["model", model.pk])).content.decode()
+    assert 'aria-current="page">Inventory' in html and 'aria-current="page">Systems and agents' not in html
+    html = client.get(reverse("cards:list", args=["agent"])).content.decode()
+    assert 'aria-current="page">Systems and agents' in html
