@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from api.views import compliance, dashboard, docs, models, packages, policies, reports, reviews, tokens
+from api.views import cards, compliance, dashboard, docs, models, packages, policies, reports, reviews, tokens
 
 app_name = "api"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("reports/", reports.ReportRequestView.as_view(), name="report-request"),
     path("me/", tokens.MeView.as_view(), name="me"),
+    path("models/<int:pk>/card/", cards.ModelCardView.as_view(), name="model-card"),
+    path("models/<int:pk>/card/cyclonedx/", cards.ModelCardBomView.as_view(), name="model-card-cyclonedx"),
+    path("models/<int:pk>/card/versions/", cards.CardVersionsView.as_view(), name="model-card-versions"),
+    path("models/<int:pk>/card/versions/<int:number>/", cards.CardVersionView.as_view(), name="model-card-version"),
+    path("models/<int:pk>/card/versions/<int:number>/cyclonedx/", cards.CardVersionBomView.as_view(),
+         name="model-card-version-cyclonedx"),
     path("schema/", docs.schema, name="schema"),
     path("docs/", docs.swagger_ui, name="docs"),
     path("redoc/", docs.redoc, name="redoc"),

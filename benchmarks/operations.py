@@ -294,6 +294,7 @@ OPERATIONS: list[Operation] = [
 
 # Rows of later issues live beside their app's concerns; they run after the inventory rows.
 from benchmarks.api_operations import API_OPERATIONS  # noqa: E402  (needs the names above)
+from benchmarks.card_operations import CARD_OPERATIONS  # noqa: E402
 from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402
 from benchmarks.load_operations import LOAD_OPERATIONS  # noqa: E402
 from benchmarks.notification_operations import NOTIFICATION_OPERATIONS  # noqa: E402
@@ -303,7 +304,7 @@ from benchmarks.review_operations import REVIEW_OPERATIONS  # noqa: E402
 from benchmarks.transfer_operations import TRANSFER_OPERATIONS  # noqa: E402
 
 OPERATIONS += (REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + PACKAGE_OPERATIONS + API_OPERATIONS
-               + NOTIFICATION_OPERATIONS + LOAD_OPERATIONS)
+               + CARD_OPERATIONS + NOTIFICATION_OPERATIONS + LOAD_OPERATIONS)
 
 # The import doubles the inventory: it runs last.
 OPERATIONS += TRANSFER_OPERATIONS

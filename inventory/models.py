@@ -173,6 +173,9 @@ CHANGED_SINCE_REVIEW = (
     models.Q(status__in=[Status.ACTIVE, Status.DEPRECATED], latest_outcome_on__isnull=False)
     & ~models.Q(state_hash=models.F("latest_outcome_state_hash"))
 )
+# No card was published for the definition as it stands (never published, or changed since): the
+# card's state hash is written by the cards app through inventory.services.note_card_published.
+WITHOUT_CURRENT_CARD = ~models.Q(state_hash=models.F("card_state_hash"))
 
 
 # "Due soon": the next review falls within this many days (due today included).
@@ -287,6 +290,10 @@ class AIModelQuerySet(models.QuerySet["AIModel"]):
         """Overdue by at least ``min_days`` and at most ``max_days`` days (an age bucket)."""
         return self.needing_review().filter(overdue_between(today=today, min_days=min_days, max_days=max_days))
 
+    def without_current_card(self) -> AIModelQuerySet:
+        """Models whose definition has no published card (never published, or changed since)."""
+        return self.filter(WITHOUT_CURRENT_CARD)
+
     def changed_since_review(self) -> AIModelQuerySet:
         """Models in use whose definition no longer matches the state hash of their latest review."""
         return self.filter(CHANGED_SINCE_REVIEW)
@@ -381,6 +388,11 @@ class AIModel(models.Model):
         "earliest outcome on", null=True, blank=True, editable=False,
         help_text="The date of the earliest review record, whatever its outcome.",
     )
+
+    # The state hash the model's latest card was published at (written by the cards app; empty =
+    # no card): the card is current while it equals state_hash. Not part of the state hash.
+    card_state_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    card_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

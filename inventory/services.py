@@ -258,3 +258,15 @@ def review_invalidated_by(model: AIModel, changes: Mapping[str, Any]) -> list[st
     if not model.latest_outcome_state_hash or model.state_hash != model.latest_outcome_state_hash:
         return []
     return [name for name in DEFINITION_FIELDS if name in changes and changes[name] != getattr(model, name)]
+
+
+def note_card_published(*, model: AIModel, state_hash: str, at: dt.datetime, actor: Actor, reason: str) -> None:
+    """Remember that a card was published for the model as it stood at ``state_hash``, with a
+    history entry (verification holds every row to its latest entry). The cards app calls it inside
+    its publishing transaction, after its own role check."""
+    current = _locked(model)
+    current.card_state_hash = state_hash
+    current.card_published_at = at
+    stamp(current, actor, reason)
+    current.save(update_fields=["card_state_hash", "card_published_at", "updated_at"])
+    _copy_into(model, current)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from api import cli as api_cli
+from cards import cli as cards_cli
 from common.cli import EXIT_OK, EXIT_USAGE, CLIError, installed_version, report_error
 from common.cli.errors import CONFIGURATION, DATABASE, INVALID_VALUE, PERMISSION_DENIED
 from common.cli.remote import wants_remote
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     reviews_cli.register(subparsers)
     compliance_cli.register(subparsers)
     reports_cli.register(subparsers)
+    cards_cli.register(subparsers)
     packages_cli.register(subparsers)
     api_cli.register(subparsers)
     transfers_cli.register(subparsers)

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "inventory",
     "reviews",
     "compliance",
+    # Model, system and agent cards, above compliance and below reports.
+    "cards",
     "reports",
     "packages",
     "transfers",

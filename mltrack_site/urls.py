@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("reviews.urls")),
     path("", include("compliance.urls")),
+    path("", include("cards.urls")),
     path("", include("packages.urls")),
     path("", include("api.console_urls")),
     path("", include("transfers.urls")),

@@ -15,6 +15,7 @@ Everything is read in one snapshot (packages/content.py) and then only laid out:
     data/compliance.csv|json      their compliance results
     reviews/records.json          the chain segment: review records of the models in scope, whole
     reviews/checkpoints.json      the signed checkpoints within the segment
+    cards/model-cards.json        each model's latest published card, with its SHA-256 (null if none)
 
 See docs/exam-packages.md.
 """
@@ -54,7 +55,7 @@ Progress = Callable[[int, str], None]
 PACKAGE_NAMESPACE = uuid.UUID("6d0f5d35-8a3c-5f8e-9c1e-2f7b4f4b8a10")
 MEDIA_TYPES = {".json": "application/json", ".csv": "text/csv", ".pdf": "application/pdf", ".txt": "text/plain",
                ".py": "text/x-python"}
-KINDS = {"oscal/": "OSCAL", "data/": "data", "reviews/": "audit trail"}
+KINDS = {"oscal/": "OSCAL", "data/": "data", "reviews/": "audit trail", "cards/": "cards"}
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,11 @@ def _data_files(data: PackageData) -> dict[str, bytes]:
             "records": data.records,
         }),
         "reviews/checkpoints.json": _json({"checkpoints": data.checkpoints}),
+        "cards/model-cards.json": _json({
+            "published": sum(1 for entry in data.cards if entry["publication"]),
+            "current": sum(1 for entry in data.cards if entry["current"]),
+            "models": data.cards,
+        }),
     }
 
 

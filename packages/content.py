@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, QuerySet
 
+from cards.document import published_model_cards
 from common.db import read_snapshot
 from common.roles import ROLES
 from inventory.models import AIModel, ReviewPolicy
@@ -85,6 +86,8 @@ class PackageData:
     policies: list[dict[str, Any]]
     users_by_role: dict[str, int]
     chain_head: tuple[int, str]
+    # Each model's latest published card (cards.document.published_model_cards), by name.
+    cards: list[dict[str, Any]]
 
     @property
     def records_in_scope(self) -> list[dict[str, Any]]:
@@ -112,10 +115,11 @@ def read_package_data(framework: Framework, scope: Scope, *, today: dt.date, now
             "approval_reference", "created_by",
         ))
         users_by_role = _users_by_role()
+        cards = published_model_cards(models)
     return PackageData(
         framework=framework, scope=scope, as_of=today, generated_at=now, generated_by=generated_by,
         compliance=compliance, inventory=inventory, records=records, checkpoints=checkpoints,
-        policies=policies, users_by_role=users_by_role, chain_head=head,
+        policies=policies, users_by_role=users_by_role, chain_head=head, cards=cards,
     )
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 import mltrack_site.celery  # noqa: F401  (tasks the tests send go to the configured broker, as the console's do)
+from cards import db_guards as card_guards
 from common.roles import assign_role
 from reviews import db_guards
 
@@ -153,6 +154,7 @@ def _review_guards_on(request):
     if _guards_off:
         with request.getfixturevalue("django_db_blocker").unblock():
             db_guards.install(connection)
+            card_guards.install(connection)
         _guards_off = False
 
 
@@ -190,4 +192,5 @@ def transactional_reviews(transactional_db):
     rerun_data_migrations()
     yield
     db_guards.drop(connection)
+    card_guards.drop(connection)
     _guards_off = True

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from api import services
 from api.models import ApiToken
+from cards.services import publish_card
 from common.actors import Actor
 from inventory.models import ReviewPolicy
 from reports.models import ReportJob
@@ -98,6 +99,20 @@ CASES: dict[str, Case] = {
     "make a token": Case("post", lambda o: "/api/v1/tokens/", frozenset(), body={"name": "more"}),
     "who am I": Case("get", lambda o: "/api/v1/me/", SIGNED_IN),
     "the schema": Case("get", lambda o: "/api/v1/schema/", SIGNED_IN),
+    "a model's card": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/", EVERY_ROLE),
+    "a model's card as CycloneDX": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/cyclonedx/", EVERY_ROLE),
+    "change alice's card": Case("patch", lambda o: f"/api/v1/models/{o['alices']}/card/",
+                                frozenset({"carol", "bob", "alice"}), 200, {"limitations": "Changed"}),
+    "change another's card": Case("patch", lambda o: f"/api/v1/models/{o['bobs']}/card/",
+                                  frozenset({"carol", "bob"}), 200, {"limitations": "Changed"}),
+    "list card versions": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/versions/", EVERY_ROLE),
+    "publish alice's card": Case("post", lambda o: f"/api/v1/models/{o['alices']}/card/versions/",
+                                 frozenset({"carol", "bob", "alice"}), 201),
+    "publish another's card": Case("post", lambda o: f"/api/v1/models/{o['bobs']}/card/versions/",
+                                   frozenset({"carol", "bob"}), 201),
+    "read a card version": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/versions/1/", EVERY_ROLE),
+    "a card version as CycloneDX": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/versions/1/cyclonedx/",
+                                        EVERY_ROLE),
 }
 
 
@@ -121,6 +136,7 @@ def objects(alice, bob, carol) -> dict[str, Any]:
     job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
                                    requested_at=NOW, as_of=NOW.date())
     make_token(carol, name="carols")
+    publish_card(kind="model", subject=bobs, actor=Actor(name="tests", trusted=True), now=NOW, today=NOW.date())
     return {"bobs": bobs.pk, "alices": alices.pk, "reviewed": reviewed.pk, "review": review.pk, "job": job.pk,
             "policy": ReviewPolicy.objects.get().pk, "carols_token": ApiToken.objects.get(name="carols").pk}
 

@@ -75,6 +75,8 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
         reverse("reports:report", args=["inventory"]), reverse("reports:report", args=["risk"]),
         job.get_absolute_url(), reverse("admin:index"), reverse("admin:inventory_aimodel_changelist"),
         reverse("admin:inventory_aimodel_change", args=[model.pk]), reverse("inventory:policy-publish"),
+        reverse("cards:card", args=["model", model.pk]), reverse("cards:edit", args=["model", model.pk]),
+        reverse("cards:list", args=["system"]), reverse("cards:create", args=["agent"]),
     ]
     for url in urls:
         response = page.goto(f"{live_server.url}{url}")

@@ -39,7 +39,7 @@ def test_each_framework_builds_a_package_that_verifies(framework, tmp_path, publ
     outcome = verify(built.content, tmp_path, public_key)
 
     assert outcome.ok, outcome.problems
-    assert outcome.notes[0] == "4 model(s), 3 review record(s) and 13 file(s) match the manifest"
+    assert outcome.notes[0] == "4 model(s), 3 review record(s) and 14 file(s) match the manifest"
     assert "manifest signature verified" in outcome.notes[1]
     files = members(built.content)
     sections = [section["title"] for section in document(files, "package.json")["sections"]]
@@ -52,7 +52,7 @@ def test_the_package_holds_every_promised_file_with_the_manifest_counts():
     files = members(built.content)
 
     assert sorted(files) == [
-        "README.txt", "data/compliance.csv", "data/compliance.json", "data/inventory.csv", "data/inventory.json",
+        "README.txt", "cards/model-cards.json", "data/compliance.csv", "data/compliance.json", "data/inventory.csv", "data/inventory.json",
         "manifest.json", "manifest.sig", "oscal/assessment-plan.json", "oscal/assessment-results.json",
         "oscal/poam.json", "package.json", "package.pdf", "reviews/checkpoints.json", "reviews/records.json",
         "verify_package.py",
@@ -233,3 +233,30 @@ def test_checkpoints_within_the_segment_travel_with_it_and_are_checked(tmp_path,
     assert [(c["sequence"], c["chain_hash"]) for c in checkpoints] == [(3, built.manifest["chain"]["head_hash"])]
     assert built.manifest["counts"]["checkpoints"] == 1
     assert verify(built.content, tmp_path, public_key).ok
+
+
+def test_the_package_carries_each_models_latest_published_card_with_its_hash():
+    import datetime as dt
+    import hashlib
+
+    from cards import services as card_services
+    from cards.document import canonical_bytes
+    from inventory.models import AIModel
+
+    scorecard = AIModel.objects.get(model_name="credit-scorecard")
+    card_services.update_card_content(model=scorecard, changes={"limitations": "Thin-file applicants"},
+                                      actor=Actor.system("tests"))
+    for hour in (8, 9):
+        card_services.publish_card(kind="model", subject=scorecard, actor=Actor.system("tests"), today=TODAY,
+                                   now=dt.datetime(2026, 11, 27, hour, tzinfo=dt.UTC))
+
+    cards = document(members(build().content), "cards/model-cards.json")
+
+    assert (cards["published"], cards["current"]) == (1, 1)
+    by_model = {entry["model"]: entry for entry in cards["models"]}
+    assert sorted(by_model) == ["chat-assistant", "credit-scorecard", "fraud-detector", "old-pricing"]
+    entry = by_model["credit-scorecard"]
+    assert entry["publication"]["version"] == 2 and entry["current"]
+    assert entry["publication"]["sha256"] == hashlib.sha256(canonical_bytes(entry["card"])).hexdigest()
+    assert by_model["fraud-detector"] == {"model": "fraud-detector", "current": False, "publication": None,
+                                          "card": None}

@@ -45,6 +45,7 @@ def relist(files: dict[str, bytes], manifest: dict, name: str) -> None:
     "package.pdf", "package.json", "README.txt", "verify_package.py", "oscal/assessment-results.json",
     "oscal/assessment-plan.json", "oscal/poam.json", "data/inventory.csv", "data/inventory.json",
     "data/compliance.csv", "data/compliance.json", "reviews/records.json", "reviews/checkpoints.json",
+    "cards/model-cards.json",
 ])
 def test_one_byte_changed_in_any_file_is_named(package, name, tmp_path, public_key):
     content = bytearray(package[name])

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cards import services as card_services
 from common.actors import Actor
 from common.authz import Refused
 from inventory import sample_data, scheduling, services
@@ -119,6 +120,13 @@ WRITES = {
     "schedule a report": (_schedule, {"carol"}),
     "acknowledge an audit alarm": (_acknowledge, {"carol"}),
     "send a failed email again": (_send_again, {"carol"}),
+    # Cards: the model's owner (alice), model risk officers and administrators write a model's card.
+    "edit a model card": (lambda m, a: card_services.update_card_content(model=m, changes={"limitations": "x"}, actor=a),
+                          {"alice", "bob", "carol"}),
+    "publish a model card": (lambda m, a: card_services.publish_card(kind="model", subject=m, actor=a, now=NOW,
+                                                                     today=TODAY), {"alice", "bob", "carol"}),
+    "register an agent": (lambda m, a: card_services.save_agent(data={"name": "Agent"}, actor=a),
+                          {"alice", "bob", "carol"}),
 }
 
 

@@ -20,9 +20,11 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from api.models import ApiToken
+from cards import services as card_services
+from cards.models import Agent, CardVersion, ModelCardContent
 from common.actors import Actor
 from inventory import scheduling
-from api.models import ApiToken
 from inventory.models import AIModel, ReviewPolicy
 from notifications.models import (
     AuditAlarm,
@@ -33,11 +35,11 @@ from notifications.models import (
     Verification,
 )
 from reports.models import ReportJob
-from transfers.models import Upload
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
 from tests.api.conftest import make_token
 from tests.factories import make_model, record_review
+from transfers.models import Upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -86,6 +88,12 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "notifications:send-again": [objects["delivery"]],
         "notifications:schedule": [objects["schedule"]], "notifications:schedule-delete": [objects["schedule"]],
         "notifications:acknowledge": [objects["alarm"]],
+        "api:model-card": model, "api:model-card-cyclonedx": model, "api:model-card-versions": model,
+        "api:model-card-version": [objects["model"], 1], "api:model-card-version-cyclonedx": [objects["model"], 1],
+        "cards:list": ["system"], "cards:create": ["agent"],
+        "cards:card": ["model", objects["model"]], "cards:edit": ["model", objects["model"]],
+        "cards:publish": ["model", objects["model"]], "cards:diff": ["model", objects["model"]],
+        "cards:version": ["model", objects["model"], 1],
     }
     urls = []
     for name in sorted(set(_patterns())):
@@ -128,6 +136,9 @@ def body(objects: dict[str, Any]) -> dict[str, Any]:
         "scope": "all", "frequency": "off", "kind": "risk", "format": "csv", "every": "daily",
         "recipients": "walker@bank.example", "note": "walked", "task": "reports.tasks.sweep_report_jobs",
         "enabled": "on", "every_0": "5", "period": "seconds",
+        # A model card's sections, an agent's fields.
+        "intended_use": "walked", "limitations": "walked", "autonomy_level": "supervised",
+        "stop_procedure": "walked", "ai_models": "",
     }
 
 
@@ -147,6 +158,7 @@ def api_body(name: str, objects: dict[str, Any]) -> dict[str, Any]:
                                    "medium_days": 1, "low_days": 1, "approval_reference": "walk"},
         "api:report-request": {"kind": "risk", "format": "csv"},
         "api:token-list": {"name": "walker"},
+        "api:model-card": {"limitations": "walked through the API"},
     }
     return bodies.get(name, {})
 
@@ -184,6 +196,9 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "scheduler jobs": _digest(PeriodicTask.objects.order_by("pk").values(
             "pk", "name", "task", "interval_id", "crontab_id", "enabled", "expire_seconds")),
         "scheduler intervals": _digest(IntervalSchedule.objects.order_by("pk").values()),
+        "cards": _digest([*ModelCardContent.objects.order_by("pk").values(),
+                          *CardVersion.objects.order_by("pk").values("pk", "sha256")]),
+        "agents": _digest(Agent.objects.order_by("pk").values()),
     }
 
 
@@ -193,9 +208,9 @@ ADMINISTRATORS_ONLY = {"others' subscriptions", "scheduled reports", "emails", "
 # What each role must leave exactly as it found it, whatever it requests.
 UNTOUCHABLE = {
     "charlie": "all",
-    "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
+    "erin": {"cards", "agents", "models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
              "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
-    "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
+    "alice": {"cards", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
               "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens", *ADMINISTRATORS_ONLY},
 }
@@ -208,6 +223,8 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
     mine = make_model(model_name="alices-model", owner=alice, risk_tier="medium")
     theirs = make_model(model_name="bobs-model", owner=bob, risk_tier="critical")
     review = record_review(theirs, review_date=dt.date(2026, 11, 20)).review
+    card_services.publish_card(kind="model", subject=theirs, actor=Actor(name="tests", trusted=True),
+                               now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), today=dt.date(2026, 11, 27))
     job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
                                    requested_at=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), as_of=dt.date(2026, 11, 27))
     checkpoint = ChainCheckpoint.objects.create(sequence=1, chain_hash=review.chain_hash,
@@ -328,7 +345,8 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     after = fingerprint(existing)
     assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews",
                                                                     "tokens", "others' tokens", "scheduled reports",
-                                                                    "alarms", "emails", "scheduler jobs"}
+                                                                    "alarms", "emails", "scheduler jobs", "cards",
+                                                                    "agents"}
     # The API's writes went through too: a model added, a token made, the other token revoked.
     assert AIModel.objects.filter(model_name="walked-in-api").exists()
     assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}

@@ -1,0 +1,30 @@
+"""Bodies and answers of the card endpoints (/api/v1/models/<id>/card/...)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.base import InputSerializer
+from cards.models import MODEL_CARD_SECTIONS
+
+
+class CardContentInputSerializer(InputSerializer):
+    """Any of the sections owners write; the service checks length and characters (400 by field)."""
+
+    def get_fields(self):
+        return {key: serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, help_text=title)
+                for key, title in MODEL_CARD_SECTIONS}
+
+
+class CardSerializer(serializers.Serializer):
+    card = serializers.JSONField(help_text="The card (docs/cards.md).")
+    publication = serializers.JSONField(allow_null=True, help_text="The published version, or null for the card "
+                                        "as it reads now.")
+
+
+class CardVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    state_hash = serializers.CharField()
+    published_by = serializers.CharField()
+    published_at = serializers.DateTimeField()
