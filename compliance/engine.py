@@ -35,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from compliance.rules import DEPRECATION_GRACE_DAYS, EVALUATED, REQUIRED_FIELDS, RULESET, Rule, Ruleset, Severity
 from inventory.models import AIModel, RiskTier
@@ -58,7 +59,7 @@ class ModelResult:
     """One model's result. Violation messages are written when first asked for, so evaluating the
     whole inventory for its numbers does not format a hundred thousand messages."""
 
-    __slots__ = ("model_id", "model_name", "risk_tier", "status", "evaluated", "_mask", "_facts", "_violations")
+    __slots__ = ("_facts", "_mask", "_violations", "evaluated", "model_id", "model_name", "risk_tier", "status")
 
     def __init__(
         self, model_id: int, model_name: str, risk_tier: str, status: str, *,
@@ -233,7 +234,7 @@ class FailingThenPassing(Sequence[ModelResult]):
 # Columns read for each failing model: enough to write every rule's message.
 FACT_COLUMNS = (
     "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_outcome_on", "status_changed_on",
-    "data_classification", "vendor", "review_policy_id", *REQUIRED_FIELDS,
+    "data_classification", "vendor", "review_policy_id", "card_published_at", *REQUIRED_FIELDS,
 )
 
 
@@ -268,6 +269,17 @@ def _date(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _card_state(published_at: dt.datetime | str | None) -> str:
+    """What the card rule's message says is missing: a card never published, or one published for
+    an earlier definition (on the day it was published, in the configured time zone)."""
+    if published_at is None:
+        return "never published"
+    if isinstance(published_at, str):  # a database that hands back text
+        published_at = dt.datetime.fromisoformat(published_at)
+    day = timezone.localdate(published_at) if timezone.is_aware(published_at) else published_at.date()
+    return f"the latest was published on {day.isoformat()} for an earlier definition"
+
+
 def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
     tier = row["risk_tier"]
     classification = row["data_classification"]
@@ -283,6 +295,7 @@ def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "missing_fields": ", ".join(name.replace("_", " ") for name in REQUIRED_FIELDS if row[name] == ""),
         "data_classification": classification.capitalize() if classification else "Unclassified",
         "vendor": row["vendor"],
+        "card_state": _card_state(row["card_published_at"]),
     }
 
 

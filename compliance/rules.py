@@ -15,14 +15,24 @@ from typing import Any
 
 from django.db.models import Q
 
-from inventory.models import CHANGED_SINCE_REVIEW, DataClassification, Environment, Status
+from inventory.models import (
+    CHANGED_SINCE_REVIEW,
+    WITHOUT_CURRENT_CARD,
+    DataClassification,
+    Environment,
+    RiskTier,
+    Status,
+)
 
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 # Days a deprecated model may stay in production before it is a violation.
 DEPRECATION_GRACE_DAYS = 90
 # Vendor names that mean the bank's own infrastructure (compared without regard to case).
 IN_HOUSE_VENDORS = ("in-house", "inhouse", "internal")
 SENSITIVE_CLASSIFICATIONS = (DataClassification.CONFIDENTIAL, DataClassification.RESTRICTED)
+# Tiers whose production models must have a current model card (one published for the definition
+# as it stands).
+CARD_TIERS = (RiskTier.CRITICAL, RiskTier.HIGH)
 # Required fields of the original tool, owners included (checked together: one violation).
 REQUIRED_FIELDS = ("vendor", "risk_tier", "use_case", "business_owner", "technical_owner")
 
@@ -248,6 +258,24 @@ RULES: tuple[Rule, ...] = (
             iso42001=("A.10.3", "A.7.5"),
         ),
     ),
+    Rule(
+        id="prod-without-current-card",
+        title="High or critical production model without a current model card",
+        severity=Severity.MEDIUM,
+        message="No current model card: {card_state}",
+        applies_to="active and deprecated high and critical models in production",
+        scope=IN_USE & Q(deployment_environment=Environment.PROD, risk_tier__in=CARD_TIERS),
+        # The inventory's own definition (AIModel.objects.without_current_card()): the card is
+        # current while the state hash it was published at is the model's state hash.
+        violated=lambda today: WITHOUT_CURRENT_CARD,
+        citations=Citations(
+            control="mrm-development-doc",
+            sr26_2="Governance and controls: documentation",
+            sr11_7="VI. Documentation",
+            nist_ai_rmf=("GOVERN 4.2", "MAP 1.1", "MAP 2.2"),
+            iso42001=("A.6.2.7", "A.6.2.3"),
+        ),
+    ),
 )
 
 
@@ -292,6 +320,7 @@ RULESET = Ruleset(
         "deprecation_grace_days": DEPRECATION_GRACE_DAYS,
         "in_house_vendors": list(IN_HOUSE_VENDORS),
         "required_fields": list(REQUIRED_FIELDS),
+        "card_tiers": [tier.value for tier in CARD_TIERS],
         "evaluated": "active and deprecated models, and decommissioned models still marked as production",
     },
 )

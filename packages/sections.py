@@ -302,10 +302,15 @@ def _documentation(facts: Facts) -> list[Block]:
     incomplete = [(m.model_name, facts.failures[m.pk]["missing-required-fields"]) for m in facts.models
                   if "missing-required-fields" in facts.failures.get(m.pk, {})]
     complete = len(facts.models) - len(incomplete)
+    uncarded = [(m.model_name, label(m.risk_tier), facts.failures[m.pk]["prod-without-current-card"])
+                for m in facts.models if "prod-without-current-card" in facts.failures.get(m.pk, {})]
     return [
         figures("Required fields recorded", [("Models complete", complete), ("Models incomplete", len(incomplete))]),
         table("Models with required fields missing", ("Model", "Finding"), incomplete,
               empty="Every model in scope has its required fields recorded."),
+        table("High and critical production models without a current model card", ("Model", "Tier", "Finding"),
+              uncarded, empty="Every high and critical production model in scope has a current model card "
+                              "(cards/model-cards.json)."),
     ]
 
 

@@ -29,10 +29,34 @@ def model_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None, **overrides: Any) -> AIModel:
-    return services.create_model(
+# When the factories publish a card (noon UTC on DEFAULT_TODAY).
+CARD_PUBLISHED_AT = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+
+
+def make_model(*, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None, with_current_card: bool = False,
+               **overrides: Any) -> AIModel:
+    """A model made through the service. ``with_current_card``: publish its model card at once, so a
+    high or critical production model meets the card rule (prod-without-current-card) for as long
+    as its definition does not change; for tests whose point is a compliant model or another rule."""
+    model = services.create_model(
         data=model_data(**overrides), actor=actor or services.Actor(name="tests", trusted=True), today=today
     )
+    if with_current_card:
+        publish_current_card(model, today=today)
+    return model
+
+
+def publish_current_card(model: AIModel, *, today: dt.date = DEFAULT_TODAY, now: dt.datetime | None = None) -> AIModel:
+    """Publish the model's card for its definition as it stands (through the cards service, with the
+    history entry it writes); returns the model as saved."""
+    from cards import services as card_services
+
+    card_services.publish_card(
+        kind="model", subject=model, actor=services.Actor(name="tests", trusted=True),
+        now=now or CARD_PUBLISHED_AT, today=today,
+    )
+    model.refresh_from_db()
+    return model
 
 
 def decommission(model: AIModel, *, today: dt.date = DEFAULT_TODAY, actor: services.Actor | None = None) -> AIModel:
@@ -60,7 +84,9 @@ def record_review(model: AIModel, *, today: dt.date = DEFAULT_TODAY, now: dt.dat
 
 def make_three_models(today: dt.date = DEFAULT_TODAY) -> None:
     """A small mixed inventory for the report tests: a critical model reviewed today, a high one in
-    production with no data classification (it fails a rule), a low one in development."""
-    record_review(make_model(model_name="credit-scoring-v3", risk_tier="critical", vendor="FICO"), review_date=today)
-    make_model(model_name="chatbot", risk_tier="high", vendor="Anthropic", data_classification="")
+    production with no data classification (it fails that rule alone), a low one in development. The
+    two production models have current cards, so the card rule does not blur the figures."""
+    record_review(make_model(model_name="credit-scoring-v3", risk_tier="critical", vendor="FICO", with_current_card=True),
+                  review_date=today)
+    make_model(model_name="chatbot", risk_tier="high", vendor="Anthropic", data_classification="", with_current_card=True)
     make_model(model_name="ledger-rules", risk_tier="low", vendor="In-house", deployment_environment="dev")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import json
 from pathlib import Path
@@ -18,8 +19,13 @@ from compliance.engine import evaluate
 from compliance.rules import RULESET
 from inventory import services as inventory_services
 from inventory.models import AIModel, Status
+from tests import factories
 from tests.conftest import TODAY
-from tests.factories import decommission, make_model, record_review
+from tests.factories import decommission, record_review
+
+# Every model made here has a current model card (published at once), so that the card rule
+# (prod-without-current-card, tested in test_card_rule.py) stays out of the other rules' cases.
+make_model = functools.partial(factories.make_model, with_current_card=True)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +69,9 @@ def _changed_since_review() -> AIModel:
     model = fresh(model_name="changed", vendor="In-house")
     record_review(model, review_date=dt.date(2026, 11, 20))
     model.refresh_from_db()
-    return inventory_services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=ACTOR, today=TODAY)
+    model = inventory_services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=ACTOR, today=TODAY)
+    # The owner brings the card up to date; the review still describes the old definition.
+    return factories.publish_current_card(model)
 
 
 def _unclassified() -> AIModel:
@@ -87,6 +95,10 @@ def _sensitive_to_vendor() -> AIModel:
                  data_classification="restricted")
 
 
+def _without_card() -> AIModel:
+    return factories.make_model(model_name="uncarded", deployment_date=RECENT)
+
+
 RULE_CASES = {
     "review-overdue": (_review_overdue, "Review overdue by 120 days (HIGH requires 90 days)"),
     "never-reviewed": (_never_reviewed, "Never reviewed: the first review was due 2026-08-30 (89 days ago)"),
@@ -107,6 +119,7 @@ RULE_CASES = {
     "sensitive-data-unreviewed-vendor": (
         _sensitive_to_vendor, "Restricted data goes to OpenAI at an external endpoint, and no review is recorded"
     ),
+    "prod-without-current-card": (_without_card, "No current model card: never published"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import pytest
 from django.db import connection
@@ -13,8 +14,13 @@ from compliance.engine import evaluate, evaluate_model
 from compliance.rules import RULESET, Ruleset, UnknownRule
 from inventory import services as inventory_services
 from inventory.models import AIModel, Status
+from tests import factories
 from tests.conftest import TODAY
-from tests.factories import make_model, record_review
+from tests.factories import record_review
+
+# Every model made here has a current model card (published at once), so that the card rule
+# (prod-without-current-card, tested in test_card_rule.py) stays out of the other rules' cases.
+make_model = functools.partial(factories.make_model, with_current_card=True)
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +127,11 @@ def test_editing_a_definition_field_after_a_review_is_flagged():
     model.refresh_from_db()
     assert broken(model) == []
 
-    inventory_services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=ACTOR, today=TODAY)
+    model = inventory_services.update_model(model=model, changes={"vendor": "Anthropic"}, actor=ACTOR, today=TODAY)
 
+    # The card published before the edit is no longer current either, until it is published again.
+    assert broken(model) == ["changed-since-review", "prod-without-current-card"]
+    factories.publish_current_card(model)
     assert broken(model) == ["changed-since-review"]
     assert messages(model) == [
         "The model's definition changed since its review of 2026-11-20 (state hash no longer matches)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from django.db import connection
@@ -15,8 +16,13 @@ from compliance.rules import RULESET
 from compliance.views import PAGE_SIZE, compliance_panel
 from inventory import services as inventory_services
 from inventory.models import AIModel
+from tests import factories
 from tests.conftest import TODAY
-from tests.factories import decommission, make_model, record_review
+from tests.factories import decommission, record_review
+
+# Every model made here has a current model card (published at once), so that the card rule
+# (prod-without-current-card, tested in test_card_rule.py) stays out of the other rules' cases.
+make_model = functools.partial(factories.make_model, with_current_card=True)
 
 URL = reverse("compliance:evaluation")
 ACTOR = inventory_services.Actor(name="tests", trusted=True)
