@@ -7,6 +7,7 @@ class CardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cards import panels
+        from cards import panels, sample
 
         panels.register()
+        sample.register()

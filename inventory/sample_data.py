@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -102,6 +102,8 @@ class SampleResult:
     seed: int
     # (name, last review date) of each model made as reviewed, for the audit trail to record.
     reviewed: list[tuple[str, dt.date]]
+    # The models made, saved with their ids, for what other apps add to them (common.samples).
+    models: list[AIModel] = field(default_factory=list, repr=False)
 
 
 class ClearRefused(Exception):
@@ -257,4 +259,4 @@ def generate(*, count: int, seed: int | None, actor: Actor, today: dt.date, clea
         custom_historical_attrs={"history_actor": actor.name},
     )
     reviewed = [(model.model_name, model.last_review_date) for model in models if model.last_review_date]
-    return SampleResult(created=len(models), cleared=cleared, seed=seed, reviewed=reviewed)
+    return SampleResult(created=len(models), cleared=cleared, seed=seed, reviewed=reviewed, models=models)

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
+from django.utils import timezone
 
 from common import text
 from common.actors import Actor, stamp
 from common.authz import require
 from inventory import permissions
+from inventory.bulk import insert_history, update_rows
 from inventory.models import DEFINITION_FIELDS, AIModel, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import schedule
 from inventory.validation import (
@@ -270,3 +272,20 @@ def note_card_published(*, model: AIModel, state_hash: str, at: dt.datetime, act
     stamp(current, actor, reason)
     current.save(update_fields=["card_state_hash", "card_published_at", "updated_at"])
     _copy_into(model, current)
+
+
+def note_cards_published(*, models: Sequence[AIModel], at: dt.datetime, actor: Actor, reason: str) -> None:
+    """note_card_published for many models at once (the cards app's bulk publishing, for sample
+    data): each model's ``card_state_hash`` is set by the caller to the state hash its card was
+    published at. Batched UPDATEs and history inserts, never a query per model, and each model gets
+    its history entry. Call it in the cards app's transaction, after its role check."""
+    if not models:
+        return
+    # Written now, as a single save's history entry is: the entries of the same transaction's earlier
+    # writes (the sample's reviews) are dated by the clock too, and this one must read as the latest.
+    written = timezone.now()
+    for model in models:
+        model.card_published_at = at
+        model.updated_at = written
+    update_rows(models, ["card_state_hash", "card_published_at", "updated_at"])
+    insert_history(models, user=actor.user, actor_name=actor.name, reason=reason, when=written, kind="~")

@@ -1,5 +1,6 @@
 """A realistic demo inventory whose audit trail agrees with it: the inventory's sample models
-(inventory.sample_data), and a review record for each one's last review.
+(inventory.sample_data), a review record for each one's last review, and what the apps above add
+through common.samples (model cards).
 
 Every interface that makes sample data (``mltrack sample-data``, the console, ``setup_demo``) calls
 this, so a demo never claims a review the trail does not hold (verification would say so).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common import samples
 from common.actors import Actor
 from inventory import sample_data
 from reviews.services import BatchRow, ReviewInput, append_reviews
@@ -38,4 +40,7 @@ def generate(
         ]
         if rows:
             append_reviews(rows=rows, actor=actor, today=today, now=now)
+        # What the apps above add (the cards app publishes model cards), in the same transaction.
+        samples.run_steps(samples.SampleBatch(models=result.models, seed=result.seed, actor=actor, today=today,
+                                              now=now))
     return result, len(rows)
