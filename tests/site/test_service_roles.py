@@ -125,6 +125,9 @@ WRITES = {
                           {"alice", "bob", "carol"}),
     "publish a model card": (lambda m, a: card_services.publish_card(kind="model", subject=m, actor=a, now=NOW,
                                                                      today=TODAY), {"alice", "bob", "carol"}),
+    "publish model cards in bulk": (
+        lambda m, a: card_services.publish_model_cards(models=AIModel.objects.filter(pk=m.pk), actor=a, now=NOW,
+                                                       today=TODAY), {"alice", "bob", "carol"}),
     "register an agent": (lambda m, a: card_services.save_agent(data={"name": "Agent"}, actor=a),
                           {"alice", "bob", "carol"}),
 }
