@@ -21,10 +21,10 @@ RECENT = dt.date(2026, 10, 1)
 @pytest.fixture
 def inventory():
     """claude-3-opus passes; gpt-4-turbo (critical) and two unclassified high models fail; one retired."""
-    make_model(model_name="claude-3-opus", deployment_date=RECENT)
-    make_model(model_name="gpt-4-turbo", risk_tier="critical", deployment_date=dt.date(2026, 6, 1))
-    make_model(model_name="chat-a", deployment_date=RECENT, data_classification="")
-    make_model(model_name="chat-b", deployment_date=RECENT, data_classification="")
+    make_model(model_name="claude-3-opus", deployment_date=RECENT, with_current_card=True)
+    make_model(model_name="gpt-4-turbo", risk_tier="critical", deployment_date=dt.date(2026, 6, 1), with_current_card=True)
+    make_model(model_name="chat-a", deployment_date=RECENT, data_classification="", with_current_card=True)
+    make_model(model_name="chat-b", deployment_date=RECENT, data_classification="", with_current_card=True)
     decommission(make_model(model_name="retired", deployment_date=RECENT, deployment_environment="staging"))
 
 

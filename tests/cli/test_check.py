@@ -29,7 +29,7 @@ def triple(result) -> tuple[int, str, str]:
 @pytest.fixture
 def inventory(db):
     """claude-3-opus passes; gpt-4-turbo (critical) fails: never reviewed, first due 2026-07-01."""
-    make_model(model_name="claude-3-opus", deployment_date=RECENT)
+    make_model(model_name="claude-3-opus", deployment_date=RECENT, with_current_card=True)
     make_model(model_name="gpt-4-turbo", risk_tier="critical", deployment_date=dt.date(2026, 6, 1))
 
 

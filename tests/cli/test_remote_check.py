@@ -38,9 +38,9 @@ def server(live_server, transactional_reviews, monkeypatch):
     # not "disabled": each local run sets Django up again, which enables every logger.)
     for name in ("django.request", "django.server"):
         monkeypatch.setattr(logging.getLogger(name), "filters", [lambda record: False])
-    make_model(model_name="claude-3-opus", deployment_date=RECENT)
-    make_model(model_name="gpt-4-turbo", risk_tier="critical", deployment_date=dt.date(2026, 6, 1))
-    make_model(model_name="chat-a", deployment_date=RECENT, data_classification="")
+    make_model(model_name="claude-3-opus", deployment_date=RECENT, with_current_card=True)
+    make_model(model_name="gpt-4-turbo", risk_tier="critical", deployment_date=dt.date(2026, 6, 1), with_current_card=True)
+    make_model(model_name="chat-a", deployment_date=RECENT, data_classification="", with_current_card=True)
     decommission(make_model(model_name="retired", deployment_date=RECENT, deployment_environment="staging"))
     erin = make_user("erin", "examiner")
     monkeypatch.setenv("MLTRACK_TOKEN", make_token(erin, read_only=True))
@@ -191,7 +191,7 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
 class _Answer(http.server.BaseHTTPRequestHandler):
     status, headers, body = 200, {}, b""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(self.status)
         for name, value in self.headers_to_send.items():
             self.send_header(name, value)

@@ -25,9 +25,9 @@ EXPECTED_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "l
 def inventory(db):
     """gpt-4-turbo breaks two rules (one critical), "odd{name}" one; claude-3-opus passes."""
     make_model(model_name="gpt-4-turbo", risk_tier="critical", deployment_date=dt.date(2026, 6, 1),
-               vendor="OpenAI", api_endpoint="https://api.openai.example/v1")
-    make_model(model_name="odd{name}", deployment_date=RECENT, data_classification="")
-    make_model(model_name="claude-3-opus", deployment_date=RECENT)
+               vendor="OpenAI", api_endpoint="https://api.openai.example/v1", with_current_card=True)
+    make_model(model_name="odd{name}", deployment_date=RECENT, data_classification="", with_current_card=True)
+    make_model(model_name="claude-3-opus", deployment_date=RECENT, with_current_card=True)
 
 
 def sarif(run, *argv: str) -> tuple[int, dict]:
