@@ -47,9 +47,11 @@ BUDGETS = {
 
 
 def inventory_of(count: int, owner) -> None:
-    """Failing models (never reviewed, overdue) and, from the third, passing ones (reviewed)."""
+    """Failing models (never reviewed, overdue, without a card) and, from the third, passing ones
+    (reviewed, with a current card)."""
     for i in range(count):
-        model = make_model(owner=owner, risk_tier=["critical", "high"][i % 2], deployment_date=dt.date(2026, 6, 1))
+        model = make_model(owner=owner, risk_tier=["critical", "high"][i % 2], deployment_date=dt.date(2026, 6, 1),
+                           with_current_card=i % 3 == 2)
         if i % 3 == 2:
             record_review(model, review_date=dt.date(2026, 11, 1))
         ReportJob.objects.create(kind="risk", format="pdf", requested_by=owner, requested_by_name="bob",

@@ -22,8 +22,9 @@ BUILDER = Actor(name="tests", trusted=True)
 
 @pytest.fixture
 def inventory(db, frozen_clock):
+    # Compliant: reviewed, with a current card.
     reviewed = make_model(model_name="credit-scorecard", risk_tier="critical", business_line="Retail",
-                          deployment_date=dt.date(2026, 9, 1))
+                          deployment_date=dt.date(2026, 9, 1), with_current_card=True)
     record_review(reviewed, reviewer="Dana Validator", review_date=dt.date(2026, 10, 1))
     overdue = make_model(model_name="fraud-detector", risk_tier="high", business_line="Payments",
                          deployment_date=TODAY - dt.timedelta(days=730))

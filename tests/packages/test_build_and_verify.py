@@ -256,7 +256,8 @@ def test_the_package_carries_each_models_latest_published_card_with_its_hash():
     by_model = {entry["model"]: entry for entry in cards["models"]}
     assert sorted(by_model) == ["chat-assistant", "credit-scorecard", "fraud-detector", "old-pricing"]
     entry = by_model["credit-scorecard"]
-    assert entry["publication"]["version"] == 2 and entry["current"]
+    # Version 1 was published by the fixture; the latest of the two published here is 3.
+    assert entry["publication"]["version"] == 3 and entry["current"]
     assert entry["publication"]["sha256"] == hashlib.sha256(canonical_bytes(entry["card"])).hexdigest()
     assert by_model["fraud-detector"] == {"model": "fraud-detector", "current": False, "publication": None,
                                           "card": None}
