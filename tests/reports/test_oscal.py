@@ -40,7 +40,7 @@ def documented_uuid(kind: str, *identity: object) -> str:
 @pytest.fixture
 def inventory(db):
     """Passing, failing, retired, reviewed and never-reviewed models."""
-    passing = make_model(model_name="fraud-detector")
+    passing = make_model(model_name="fraud-detector", with_current_card=True)
     record_review(passing)
     never = make_model(
         model_name="gpt-advisor", deployment_date=dt.date(2024, 1, 1), vendor="OpenAI",

@@ -49,7 +49,7 @@ def _edit_the_inventory() -> None:
 
 @pytest.fixture
 def inventory():
-    reviewed = make_model(model_name="reviewed-model", risk_tier="critical", today=TODAY)
+    reviewed = make_model(model_name="reviewed-model", risk_tier="critical", today=TODAY, with_current_card=True)
     record_review(reviewed, today=TODAY, reviewer="Dana Reviewer")
     # Deployed two years ago and never reviewed: overdue, so it fails.
     make_model(model_name="unreviewed-model", risk_tier="high", today=TODAY,

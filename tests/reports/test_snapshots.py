@@ -43,9 +43,9 @@ def test_todays_snapshot_is_the_engines_summary_per_tier_and_in_all(db, today):
 
 
 def test_taking_it_again_the_same_day_replaces_it(db, today):
-    make_model(model_name="a", deployment_date=RECENT)
+    make_model(model_name="a", deployment_date=RECENT, with_current_card=True)
     snapshots.take_snapshot(today=today, now=NOW)
-    make_model(model_name="b", data_classification="", deployment_date=RECENT)
+    make_model(model_name="b", data_classification="", deployment_date=RECENT, with_current_card=True)
     snapshots.take_snapshot(today=today, now=NOW)
     assert ComplianceSnapshot.objects.filter(day=today).count() == 5
     assert (whole(today).evaluated, whole(today).failed) == (2, 1)
@@ -61,8 +61,9 @@ def test_the_scheduler_task_takes_todays_snapshot(db):
 def test_backfill_rebuilds_past_days_from_the_history(db, today):
     actor = services.Actor(name="t", trusted=True)
     with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)):
-        model = make_model(model_name="a", today=dt.date(2026, 11, 20), deployment_date=RECENT)
-        make_model(model_name="b", today=dt.date(2026, 11, 20), deployment_date=RECENT)
+        # With current cards; the change on the 23rd makes a's card out of date as well.
+        model = make_model(model_name="a", today=dt.date(2026, 11, 20), deployment_date=RECENT, with_current_card=True)
+        make_model(model_name="b", today=dt.date(2026, 11, 20), deployment_date=RECENT, with_current_card=True)
     with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)):
         # From the 23rd the model has no data classification: it fails.
         services.update_model(model=model, changes={"data_classification": ""}, actor=actor, today=dt.date(2026, 11, 23))
