@@ -1,6 +1,7 @@
 """mltrack card NAME: a model's (or, with --kind, a system's or agent's) card as HTML, PDF, JSON or
 CycloneDX 1.6 ML-BOM, as it reads now or as published (--version N); --all gives the ML-BOM of every
-model. Written to -o FILE (needed for PDF) or standard output. See docs/cards.md."""
+model; --publish publishes the card as it reads now (a new immutable version). Written to -o FILE
+(needed for PDF) or standard output. See docs/cards.md."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ NAME_OR_ALL_MESSAGE = "Name a model, system or agent, or give --all (with --form
 ALL_IS_BOM_MESSAGE = "--all makes the CycloneDX ML-BOM of every model: use --format cyclonedx, and no --version"
 NO_VERSION_MESSAGE = "The card of {name} has no published version {version}{known}."
 NO_SUBJECT_MESSAGE = "No {kind} named \"{name}\"."
+PUBLISH_ALONE_MESSAGE = "--publish publishes one card as it reads now: name it, without --all or --version"
+PUBLISHED_MESSAGE = "Published version {version} of the {kind} card of {name} (SHA-256 {sha256}).\n"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--version", type=int, metavar="N", dest="card_version",
                         help="the published version N instead of the card as it reads now")
     parser.add_argument("--all", action="store_true", help="the CycloneDX ML-BOM of every model")
+    parser.add_argument("--publish", action="store_true",
+                        help="publish the card as it reads now as a new version (its owner, model risk officers, "
+                             "administrators); the published card is written only with --output")
 
 
 def _subject(kind: str, name: str):
@@ -81,6 +87,28 @@ def _content(args: argparse.Namespace) -> bytes:
         usage_error(args, str(exc))
 
 
+def _publish(args: argparse.Namespace, who) -> bytes | None:
+    """Publish the named card through the service (which checks the role itself); the published
+    version's content when it is to be written to --output."""
+    from django.utils import timezone
+
+    from cards import formats, services
+
+    if args.all or args.card_version is not None or not args.name:
+        usage_error(args, PUBLISH_ALONE_MESSAGE)
+    subject = _subject(args.kind, args.name)
+    version = services.publish_card(kind=args.kind, subject=subject, actor=who.actor, now=timezone.now(),
+                                    today=timezone.localdate())
+    sys.stdout.write(PUBLISHED_MESSAGE.format(version=version.version, kind=args.kind, name=version.subject_name,
+                                              sha256=version.sha256))
+    if not args.output:
+        return None
+    try:
+        return formats.render(version.document, args.format, formats.publication_of(version))
+    except ValueError as exc:
+        usage_error(args, str(exc))
+
+
 def handle_card(args: argparse.Namespace) -> int:
     from cards import permissions
 
@@ -88,7 +116,12 @@ def handle_card(args: argparse.Namespace) -> int:
         usage_error(args, PDF_NEEDS_FILE_MESSAGE)
     who = resolve_actor(args)
     who.require(permissions.can_view, "view the inventory")
-    content = _content(args)
+    if args.publish:
+        content = _publish(args, who)
+        if content is None:
+            return EXIT_OK
+    else:
+        content = _content(args)
     if not args.output:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()

@@ -75,3 +75,47 @@ def test_a_system_card_as_html_and_not_as_a_bom(run, model):
 def test_someone_without_a_role_is_refused(run, model, charlie):
     result = run("--user", "charlie", "card", "cli-card")
     assert result.code == 1 and "Permission denied" in result.err
+
+
+def rules_broken(run) -> list[str]:
+    return [v["rule"] for v in json.loads(run("check", "cli-card", "--json").out)["models"][0]["violations"]]
+
+
+def test_publish_makes_the_card_current_and_says_which_version(run, model, bob, frozen_clock):
+    assert "prod-without-current-card" in rules_broken(run)  # high, in production, never published
+
+    result = run("card", "cli-card", "--publish", "--user", "bob")
+
+    version = services.CardVersion.objects.get(kind="model", subject_id=model.pk)
+    assert result.code == 0, result.err
+    assert result.out == f"Published version 1 of the model card of cli-card (SHA-256 {version.sha256}).\n"
+    assert version.published_by == "bob"
+    assert "prod-without-current-card" not in rules_broken(run)
+
+
+def test_publish_with_output_writes_the_published_version(run, model, bob, tmp_path):
+    out = tmp_path / "card.json"
+
+    result = run("card", "cli-card", "--publish", "--user", "bob", "--output", str(out))
+
+    assert result.code == 0, result.err
+    assert json.loads(out.read_text())["publication"]["version"] == 1
+
+
+@pytest.mark.parametrize("argv", [("--all",), ("--version", "1"), ()], ids=["all", "version", "no-name"])
+def test_publish_names_one_card_as_it_reads_now(run, model, bob, argv):
+    name = () if argv == () else ("cli-card",)
+    result = run("card", *name, "--publish", "--user", "bob", *argv)
+
+    assert result.code == 2 and "--publish publishes one card" in result.err
+    assert not services.CardVersion.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["erin", "alice"])
+def test_publish_is_refused_to_whoever_may_not_edit_the_model(run, model, request, persona):
+    request.getfixturevalue(persona)  # alice owns other models, not this one; erin only reads
+
+    result = run("card", "cli-card", "--publish", "--user", persona)
+
+    assert result.code == 1 and "Permission denied" in result.err and "publish the card of cli-card" in result.err
+    assert not services.CardVersion.objects.exists()
