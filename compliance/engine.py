@@ -59,7 +59,7 @@ class ModelResult:
     """One model's result. Violation messages are written when first asked for, so evaluating the
     whole inventory for its numbers does not format a hundred thousand messages."""
 
-    __slots__ = ("_facts", "_mask", "_violations", "evaluated", "model_id", "model_name", "risk_tier", "status")
+    __slots__ = ("model_id", "model_name", "risk_tier", "status", "evaluated", "_mask", "_facts", "_violations")
 
     def __init__(
         self, model_id: int, model_name: str, risk_tier: str, status: str, *,
