@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from cards.models import MODEL_CARD_SECTIONS
 from inventory.models import DataClassification, Environment, ModelType, RiskTier, Status
 from reviews.models import Outcome
 
@@ -100,6 +101,11 @@ MODEL_COLUMNS: tuple[Column, ...] = (
     Column("review_policy_version", "Review policy version", NUMBER, derived=True,
            variants=("policy version", "review policy"),
            help="Derived: the policy version that set the next review. Checked on import."),
+    # The model card's sections its owners write (cards.models.MODEL_CARD_SECTIONS), after the inventory's own.
+    *(Column(key, f"Card: {title}", TEXT, variants=(title, f"model card {title}"),
+             help=f"The model card's section \"{title}\" (docs/cards.md). Empty: the section is empty; "
+                  "without this column an import leaves the section as it is.")
+      for key, title in MODEL_CARD_SECTIONS),
 )
 
 REVIEW_COLUMNS: tuple[Column, ...] = (
@@ -119,6 +125,8 @@ REVIEW_COLUMNS: tuple[Column, ...] = (
 )
 
 TABLES = {"models": MODEL_COLUMNS, "reviews": REVIEW_COLUMNS}
+# The model-table columns that fill a model card's sections rather than the model itself.
+CARD_FIELDS = tuple(key for key, _ in MODEL_CARD_SECTIONS)
 MODEL_FIELDS = tuple(column.field for column in MODEL_COLUMNS)
 REVIEW_FIELDS = tuple(column.field for column in REVIEW_COLUMNS)
 

@@ -17,11 +17,12 @@ from django.db.models import QuerySet
 from common.db import read_snapshot
 from inventory.models import AIModel
 from reviews.models import ModelReview
-from transfers.columns import MODEL_FIELDS, REVIEW_FIELDS
+from transfers.columns import CARD_FIELDS, MODEL_FIELDS, REVIEW_FIELDS
 
-# The inventory's columns as stored, then the two read through a link.
-_STORED = [name for name in MODEL_FIELDS if name not in {"owner", "review_policy_version"}]
-_READ = ["pk", *_STORED, "owner__username", "review_policy__version"]
+# The inventory's columns as stored, then the two read through a link, then the card's sections
+# (joined: a model without card content has none).
+_STORED = [name for name in MODEL_FIELDS if name not in {"owner", "review_policy_version", *CARD_FIELDS}]
+_READ = ["pk", *_STORED, "owner__username", "review_policy__version", *(f"card_content__{name}" for name in CARD_FIELDS)]
 _ORDER = {name: index for index, name in enumerate(_READ)}
 CHUNK = 5000
 
@@ -43,6 +44,8 @@ def _model_row(values: tuple) -> list[Any]:
             row.append(values[_ORDER["owner__username"]] or "")
         elif name == "review_policy_version":
             row.append(values[_ORDER["review_policy__version"]])
+        elif name in CARD_FIELDS:
+            row.append(values[_ORDER[f"card_content__{name}"]] or "")
         else:
             row.append(values[_ORDER[name]])
     return row

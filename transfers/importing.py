@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cards import batch as card_batch
 from common.actors import Actor
 from common.authz import Refused
 from common.db import read_snapshot
@@ -33,7 +34,7 @@ from inventory.models import ReviewPolicy
 from inventory.scheduling import bulk_save_after_reviews
 from reviews.services import write_history
 from transfers import history
-from transfers.columns import MODEL_COLUMNS
+from transfers.columns import CARD_FIELDS, MODEL_COLUMNS
 from transfers.mapping import Resolution, check_mapping_used, column_notices, missing_message, resolve
 from transfers.rows import CellProblem, read_cell
 from transfers.tables import FileRefused, Problem, Source
@@ -108,6 +109,8 @@ class ModelRow:
     values: dict[str, Any]
     given: dict[str, Any]
     problems: list[Problem]
+    # The model card's sections the file has columns for (transfers.columns.CARD_FIELDS).
+    card: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +124,8 @@ class Unit:
     problems: list[Problem] = field(default_factory=list)
     # An existing model that the file's review history adds records to.
     reviewed: bool = False
+    # The card's sections to write (those the file gives that differ from the stored ones).
+    card_changes: dict[str, str] = field(default_factory=dict)
 
 
 def _model_rows(source: Source, resolution: Resolution) -> Iterator[ModelRow]:
@@ -130,6 +135,7 @@ def _model_rows(source: Source, resolution: Resolution) -> Iterator[ModelRow]:
     for number, cells in table.rows:
         values: dict[str, Any] = {}
         given: dict[str, Any] = {}
+        card: dict[str, Any] = {}
         problems: list[Problem] = []
         for column, header, cell in zip(columns, resolution.headers, cells):
             if column is None:
@@ -139,8 +145,9 @@ def _model_rows(source: Source, resolution: Resolution) -> Iterator[ModelRow]:
             except CellProblem as exc:
                 problems.append(Problem(str(exc), row=number, column=header, field=column.field, json=table.json))
                 continue
-            (given if column.field in DERIVED_FIELDS else values)[column.field] = value
-        yield ModelRow(number, values, given, problems)
+            target = given if column.field in DERIVED_FIELDS else card if column.field in CARD_FIELDS else values
+            target[column.field] = value
+        yield ModelRow(number, values, given, problems, card)
 
 
 class _Run:
@@ -175,6 +182,18 @@ class _Run:
             problems.append(Problem(" ".join(messages), row=unit.row.number, column=self.resolution.header_of(key),
                                     field=key, json=self.json))
         return problems
+
+    def _card_problems(self, unit: Unit, stored: Mapping[int, Mapping[str, str]]) -> list[Problem]:
+        """The card sections' problems (by cards.services' text rules); sets the unit's changes."""
+        if not unit.row.card:
+            return []
+        cleaned, errors = card_batch.check_card_sections(unit.row.card)
+        if errors:
+            return [Problem(" ".join(messages), row=unit.row.number, column=self.resolution.header_of(key),
+                            field=key, json=self.json) for key, messages in errors.items()]
+        before = stored.get(unit.checked.model.pk, {}) if unit.existing else {}
+        unit.card_changes = {key: value for key, value in cleaned.items() if value != before.get(key, "")}
+        return []
 
     def batch(self, rows: list[ModelRow]) -> None:
         outcome = self.outcome
@@ -211,8 +230,9 @@ class _Run:
                 pairs=[(model, row.values) for row, _, model in changes], actor=self.actor, today=self.today)
             units += [Unit(row, result, True, key) for (row, key, _), result in zip(changes, checked)]
         units.sort(key=lambda unit: unit.row.number)
+        stored = card_batch.card_sections_of([unit.checked.model.pk for unit in units if unit.existing])
         for unit in units:
-            unit.problems = unit.row.problems + self._field_problems(unit)
+            unit.problems = unit.row.problems + self._field_problems(unit) + self._card_problems(unit, stored)
         planned, planned_units = self._plan(units)
         self._settle(units)
         if self.writing:
@@ -290,7 +310,7 @@ class _Run:
             elif not unit.existing:
                 outcome.created += 1
                 outcome.actions.append((unit.row.number, name, "create"))
-            elif unit.checked.changed or getattr(unit, "reviewed", False):
+            elif unit.checked.changed or getattr(unit, "reviewed", False) or unit.card_changes:
                 outcome.updated += 1
                 outcome.actions.append((unit.row.number, name, "update"))
             else:
@@ -313,6 +333,9 @@ class _Run:
         inventory_import.save_model_changes(models=changed, actor=self.actor, now=self.now, reason=self.reason)
         if reviewed:
             bulk_save_after_reviews(models=reviewed, actor=self.actor, reason="historical reviews imported")
+        card_batch.save_card_sections(
+            changes=[(unit.checked.model, unit.card_changes) for unit in units if id(unit) in good and unit.card_changes],
+            actor=self.actor, reason=self.reason)
 
     def finish(self) -> None:
         outcome = self.outcome

@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from cards import services as card_services
 from common.actors import Actor
 from inventory.models import AIModel
 from tests.conftest import TODAY
@@ -36,10 +37,13 @@ def run_import(data: bytes, name: str = "inventory.csv", *, actor: Actor = OPERA
 def varied_inventory(owner=None) -> None:
     """Models with every kind of value an export must carry back: reviewed (passed, warning, failed,
     corrected), retired, formula-like and quoted text, line breaks, non-Latin letters, empty optional
-    fields, an owner account."""
+    fields, an owner account, model card sections."""
     fraud = make_model(model_name="fraud-detection-v2", risk_tier="critical", deployment_date=dt.date(2025, 1, 10),
                        notes="=SUM(A1:A9)\nsecond line\twith a tab", model_version="2.4.1", owner=owner,
                        api_endpoint="https://models.example-bank.com/fraud", model_type="ml", business_line="Cards")
+    card_services.update_card_content(model=fraud, actor=OPERATOR, changes={
+        "intended_use": "Score card payments in real time.\n=not a formula", "limitations": "Thin-file customers",
+    })
     record_review(fraud, review_date=dt.date(2025, 6, 1), outcome="passed", notes="first pass")
     second = record_review(fraud, review_date=dt.date(2026, 3, 1), outcome="warning", reviewer="Raj Patel",
                            notes="-drift noted")
