@@ -53,6 +53,10 @@ def build_document(report: Report, scope: Scope) -> dict[str, Any]:
     return assemble(report, scope, model_elements(report, scope, scope.models))
 
 
+def document_uuid(report: Report) -> str:
+    return stable_uuid("assessment-results", report.data_sha256)
+
+
 def model_elements(report: Report, scope: Scope, models: list[ModelRow]) -> Elements:
     """The elements of ``models`` (components, inventory items, observations, risks, findings and
     their latest review records as back-matter resources), by array, in document order."""
@@ -90,7 +94,7 @@ def assemble(report: Report, scope: Scope, elements: Elements) -> dict[str, Any]
     resources = [plan, backmatter.ruleset_resource(), *backmatter.rule_resources(), *elements["resources"]]
     return {
         "assessment-results": {
-            "uuid": stable_uuid("assessment-results", digest),
+            "uuid": document_uuid(report),
             "metadata": _metadata(report, digest=digest, reviewers=reviewers),
             "import-ap": {
                 "href": f"#{plan['uuid']}",
