@@ -82,7 +82,7 @@ def _validate_parts(report: Report, scope: Scope, spools: dict[str, IO[bytes]], 
                     size: int, progress: Progress | None) -> dict[str, int]:
     """Validate each part, then add its elements to the spools; returns how many each array has."""
     written = dict.fromkeys(ELEMENT_ARRAYS, 0)
-    seen: set[int] = set()  # the elements' UUIDs as integers (a third of the memory of strings)
+    seen: set[int] = set()  # the elements' UUIDs as integers (half the memory of strings)
     models = scope.models
     shared_resources = 0
     # An empty selection is still one part: the shared parts alone.
