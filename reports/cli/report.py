@@ -3,7 +3,8 @@
 ``-f terminal`` (the default) prints it; csv, json and oscal go to stdout or ``-o FILE``; pdf needs
 ``-o FILE``. A file is written only once the whole report has been rendered (and, for OSCAL,
 validated: OSCAL is validated and written a part at a time, reports.oscal.stream), through a
-temporary file renamed into place, so a failure never leaves a partial or invalid file behind. See docs/reports.md.
+temporary file renamed into place, so a failure never leaves a partial or invalid file behind.
+See docs/reports.md.
 """
 
 from __future__ import annotations
