@@ -161,6 +161,28 @@ def test_an_invalid_oscal_document_fails_the_job_and_nothing_is_kept(db, reports
     assert not reports_dir.exists() or not any(reports_dir.rglob("*.json"))
 
 
+def test_an_oscal_job_records_its_progress_after_each_part(db, reports_dir, bob, settings, monkeypatch):
+    settings.MLTRACK_OSCAL_CHUNK_MODELS = 1
+    for name in ("credit-scoring-v3", "chatbot"):
+        make_model(model_name=name)
+    steps = []
+    progress = leases.Lease.progress
+
+    def recorded(lease, percent, stage):
+        steps.append((percent, stage))
+        progress(lease, percent, stage)
+
+    monkeypatch.setattr(leases.Lease, "progress", recorded)
+    job = ReportJob.objects.create(kind="inventory", format="oscal", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    job = run(job)
+
+    assert job.state == "done", job.error
+    assert [step for step in steps if "models validated" in step[1]] == [
+        (52, f"{jobs.OSCAL_STAGE}: 1 of 2 models validated"), (95, f"{jobs.OSCAL_STAGE}: 2 of 2 models validated"),
+    ]
+
+
 def test_a_job_makes_a_valid_oscal_document(db, reports_dir, bob):
     job = ReportJob.objects.create(kind="risk", format="oscal", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
