@@ -262,6 +262,10 @@ CELERY_TIMEZONE = TIME_ZONE
 MLTRACK_REPORT_JOB_LEASE = env_int("MLTRACK_REPORT_JOB_LEASE", 2 * 60, minimum=3, maximum=24 * 60 * 60)
 MLTRACK_REPORT_JOB_ATTEMPTS = env_int("MLTRACK_REPORT_JOB_ATTEMPTS", 3, minimum=1, maximum=20)
 
+# An OSCAL export is built and validated this many models at a time (docs/oscal.md, "Size, time and
+# memory"): its memory follows this number, not the inventory's size.
+MLTRACK_OSCAL_CHUNK_MODELS = env_int("MLTRACK_OSCAL_CHUNK_MODELS", 2000, minimum=1, maximum=100_000)
+
 # The scheduler's jobs. Periods in seconds, not crontab(): importing celery.schedules here would add
 # a tenth of a second to every mltrack command, which otherwise never loads Celery. Each message
 # expires before the next one is sent, so a worker that was down does not run a backlog of one job.
