@@ -32,7 +32,9 @@ class MLflowAdapter:
 
     def versions(self) -> list[RegisteredVersion]:
         aliases: dict[tuple[str, str], list[str]] = {}
+        descriptions: dict[str, str] = {}
         for model in self._pages("api/2.0/mlflow/registered-models/search", "registered_models"):
+            descriptions[str(model.get("name", ""))] = str(model.get("description") or "")
             for alias in model.get("aliases") or []:
                 aliases.setdefault((str(model.get("name", "")), str(alias.get("version", ""))), []).append(
                     str(alias.get("alias", "")))
@@ -47,7 +49,7 @@ class MLflowAdapter:
                 aliases=tuple(sorted(set(aliases.get((name, version), [])) | set(row.get("aliases") or []))),
                 run_id=str(row.get("run_id") or ""), source=str(row.get("source") or ""),
                 digest=next((tags[key] for key in DIGEST_TAGS if tags.get(key)), ""),
-                description=str(row.get("description") or ""), tags=tags,
+                description=str(row.get("description") or descriptions.get(name, "")), tags=tags,
             ))
         return found
 

@@ -33,6 +33,7 @@ from notifications.models import (
     Verification,
 )
 from reports.models import ReportJob
+from registries.models import Reconciliation, Registry
 from transfers.models import Upload
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
@@ -86,6 +87,8 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "notifications:send-again": [objects["delivery"]],
         "notifications:schedule": [objects["schedule"]], "notifications:schedule-delete": [objects["schedule"]],
         "notifications:acknowledge": [objects["alarm"]],
+        "registries:detail": [objects["registry"]], "registries:reconcile": [objects["registry"]],
+        "registries:adopt": [objects["finding"]], "registries:link": [objects["model"]],
     }
     urls = []
     for name in sorted(set(_patterns())):
@@ -93,7 +96,8 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if name == "admin:app_list":
             urls += [(name, reverse(name, args=[label])) for label in ("auth", "axes", "inventory", "reviews",
-                                                                       "notifications", "django_celery_beat")]
+                                                                       "notifications", "django_celery_beat",
+                                                                       "registries")]
         elif name in by_name:
             urls.append((name, reverse(name, args=by_name[name])))
         elif name.startswith("admin:") and name.count("_") >= 2 and name.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
@@ -184,19 +188,21 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "scheduler jobs": _digest(PeriodicTask.objects.order_by("pk").values(
             "pk", "name", "task", "interval_id", "crontab_id", "enabled", "expire_seconds")),
         "scheduler intervals": _digest(IntervalSchedule.objects.order_by("pk").values()),
+        "registries": _digest(Registry.objects.order_by("pk").values()),
+        "reconciliations": str(Reconciliation.objects.count()),
     }
 
 
 # Notifications' records that only administrators change.
 ADMINISTRATORS_ONLY = {"others' subscriptions", "scheduled reports", "emails", "alarms", "scheduler jobs",
-                       "scheduler intervals"}
+                       "scheduler intervals", "registries"}
 # What each role must leave exactly as it found it, whatever it requests.
 UNTOUCHABLE = {
     "charlie": "all",
     "erin": {"models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-             "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
+             "role permissions", "others' tokens", "imports", "reconciliations", *ADMINISTRATORS_ONLY},
     "alice": {"governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
+              "role permissions", "others' tokens", "imports", "reconciliations", *ADMINISTRATORS_ONLY},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens", *ADMINISTRATORS_ONLY},
 }
 
@@ -230,8 +236,10 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
                   "deployment_date")],
     )
     notifications = _notification_objects(carol, job)
+    registries = _registry_objects()
     return {
         **notifications,
+        **registries,
         "policy": scheduled.pk,
         "token": ApiToken.objects.get().pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
@@ -274,6 +282,17 @@ def _notification_objects(carol, job: ReportJob) -> dict[str, Any]:
         "django_celery_beat_solarschedule": SolarSchedule.objects.create(event="sunrise", latitude=51, longitude=0).pk,
         "django_celery_beat_clockedschedule": ClockedSchedule.objects.create(clocked_time=now).pk,
     }
+
+
+def _registry_objects() -> dict[str, Any]:
+    from tests.registries.fakes import FakeRegistry, make_registry, reconcile, version
+
+    # A registry nobody listens at (reconciling it is a quick, recorded failure), last read with one
+    # untracked model to adopt.
+    registry = make_registry(url="http://127.0.0.1:9/")
+    run = reconcile(registry, FakeRegistry(version("walked-registered", 1)))
+    return {"registry": registry.pk, "finding": run.findings.get().pk, "registries_registry": registry.pk,
+            "registries_reconciliation": run.pk}
 
 
 def walk(client, objects: dict[str, Any]) -> list[str]:
@@ -328,7 +347,8 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     after = fingerprint(existing)
     assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews",
                                                                     "tokens", "others' tokens", "scheduled reports",
-                                                                    "alarms", "emails", "scheduler jobs"}
+                                                                    "alarms", "emails", "scheduler jobs",
+                                                                    "reconciliations"}
     # The API's writes went through too: a model added, a token made, the other token revoked.
     assert AIModel.objects.filter(model_name="walked-in-api").exists()
     assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}
