@@ -9,7 +9,6 @@ next_page_token while more pages follow. A bearer token is sent when the registr
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -73,11 +72,11 @@ class MLflowAdapter:
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) checked on entry)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
             raise RegistryUnavailable(f"MLflow at {self.base} answered {path} with HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as exc:
+        except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise RegistryUnavailable(f"MLflow at {self.base} could not be reached: {reason}") from None
         try:

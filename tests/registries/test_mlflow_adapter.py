@@ -18,7 +18,7 @@ class Answers(http.server.BaseHTTPRequestHandler):
     script: list[tuple[int, bytes]] = []
     seen: list[tuple[str, str]] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.seen.append((self.path, self.headers.get("Authorization", "")))
         status, body = self.script.pop(0) if self.script else (200, b"{}")
         self.send_response(status)

@@ -107,7 +107,7 @@ def test_the_model_page_links_by_hand_and_then_shows_the_identity(client, bob, r
     model = make_model(model_name="hand-linked")
     client.force_login(bob)
     page = client.get(model.get_absolute_url()).content.decode()
-    assert 'action="%s"' % reverse("registries:link", args=[model.pk]) in page and "registered-2" in page
+    assert f'action="{reverse("registries:link", args=[model.pk])}"' in page and "registered-2" in page
     response = client.post(reverse("registries:link", args=[model.pk]),
                            {"registry": reconciled.pk, "registered_name": "nowhere"}, follow=True)
     assert "is not among the registered models" in response.content.decode()

@@ -103,9 +103,8 @@ def _reconciled(feed_names: tuple[str, ...] = ("fraud",)):
 
 
 def _reconcile(model: AIModel, actor: Actor):
-    from tests.registries.fakes import FakeRegistry, make_registry, version
-
     from registries import services as registry_services
+    from tests.registries.fakes import FakeRegistry, make_registry, version
 
     return registry_services.reconcile_registry(registry=make_registry(), actor=actor, now=NOW,
                                                 adapter=FakeRegistry(version("fraud", 1)))

@@ -20,9 +20,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from api.models import ApiToken
 from common.actors import Actor
 from inventory import scheduling
-from api.models import ApiToken
 from inventory.models import AIModel, ReviewPolicy
 from notifications.models import (
     AuditAlarm,
@@ -32,13 +32,13 @@ from notifications.models import (
     ScheduledReportRun,
     Verification,
 )
-from reports.models import ReportJob
 from registries.models import Reconciliation, Registry
-from transfers.models import Upload
+from reports.models import ReportJob
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
 from tests.api.conftest import make_token
 from tests.factories import make_model, record_review
+from transfers.models import Upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
