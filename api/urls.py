@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from api.views import compliance, dashboard, docs, models, policies, reports, reviews, tokens
+from api.views import compliance, dashboard, docs, models, policies, registries, reports, reviews, tokens
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ router.register("reviews", reviews.ReviewViewSet, basename="review")
 router.register("review-policies", policies.ReviewPolicyViewSet, basename="review-policy")
 router.register("reports/jobs", reports.ReportJobViewSet, basename="report-job")
 router.register("tokens", tokens.TokenViewSet, basename="token")
+router.register("registries", registries.RegistryViewSet, basename="registry")
 
 urlpatterns = [
     path("audit-trail/verification/", reviews.VerificationView.as_view(), name="verification"),

@@ -142,3 +142,33 @@ def test_the_admin_never_shows_the_token_back(client, carol):
                                                                      "enabled": "on"})
     assert response.status_code == 302
     assert services.adapter_for(type(registry).objects.get(name="second")).token == "x"
+
+
+def test_the_api_lists_registries_and_findings_without_the_token(bob):
+    from tests.api.conftest import Api, make_token
+
+    registry = make_registry(token="never-shown")
+    reconcile(registry, FakeRegistry(version("fraud", 2, stage="Production"), version("churn", 1)))
+    api = Api(make_token(bob))
+    listing = api.get("/api/v1/registries/").json()
+    assert listing[0]["name"] == "mlflow-prod" and listing[0]["token_stored"] is True
+    assert listing[0]["last_run"]["untracked"] == 2 and "never-shown" not in str(listing)
+    findings = api.get(f"/api/v1/registries/{registry.pk}/findings/", {"kind": "untracked"}).json()
+    assert [f["registered_name"] for f in findings["results"]] == ["churn", "fraud"]
+    bad = api.get(f"/api/v1/registries/{registry.pk}/findings/", {"kind": "lost"})
+    assert bad.status_code == 400 and "Choose one of" in bad.content.decode()
+
+
+def test_the_api_findings_make_the_same_queries_for_3_rows_as_for_60(bob):
+    from tests.api.conftest import Api, make_token
+
+    small, large = make_registry(name="small", url="http://s.test/"), make_registry(name="large", url="http://l.test/")
+    reconcile(small, FakeRegistry(*[version(f"s{i}", 1) for i in range(3)]))
+    reconcile(large, FakeRegistry(*[version(f"l{i}", 1) for i in range(60)]))
+    api = Api(make_token(bob))
+    api.get("/api/v1/me/")  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as few:
+        api.get(f"/api/v1/registries/{small.pk}/findings/")
+    with CaptureQueriesContext(connection) as many:
+        api.get(f"/api/v1/registries/{large.pk}/findings/")
+    assert len(few) == len(many)
