@@ -112,17 +112,22 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class LinkForm(forms.Form):
-    registry = forms.ModelChoiceField(queryset=Registry.objects.order_by("name"), empty_label=None)
+    registry = forms.TypedChoiceField(coerce=int)
     registered_name = forms.CharField(label="Registered model", max_length=250)
+
+    def __init__(self, *args, registries: list[Registry], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.registries = {registry.pk: registry for registry in registries}
+        self.fields["registry"].choices = [(registry.pk, registry.name) for registry in registries]
 
 
 @require_POST
 def link(request: HttpRequest, pk: int) -> HttpResponse:
     model = inventory_permissions.get_model_for_user(request.user, pk)
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, registries=list(Registry.objects.order_by("name")))
     if form.is_valid():
         try:
-            services.link_model(model=model, registry=form.cleaned_data["registry"],
+            services.link_model(model=model, registry=form.registries[form.cleaned_data["registry"]],
                                 registered_name=form.cleaned_data["registered_name"].strip(),
                                 actor=Actor.for_user(request.user))
         except ValidationError as exc:
@@ -140,13 +145,14 @@ def link_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel | 
         return None
     can_link = (not model.registered_name and permissions.can_reconcile(request.user)
                 and inventory_permissions.can_edit(request.user, model))
-    suggestions: list[str] = []
-    if can_link:
+    if not model.registered_name:
+        # One query where no registry is configured; two (the registered names to suggest) where one is.
+        registries = list(Registry.objects.order_by("name")) if can_link else []
+        if not registries:
+            return None
         suggestions = list(Finding.objects.filter(
             kind=Finding.Kind.UNTRACKED, reconciliation__in=Reconciliation.objects.latest_per_registry(),
         ).order_by("registered_name").values_list("registered_name", flat=True)[:SUGGESTED])
-    if not model.registered_name and not can_link:
-        return None
-    return Panel("registries/includes/model_panel.html", {
-        "model": model, "can_link": can_link, "form": LinkForm() if can_link else None, "suggestions": suggestions,
-    })
+        return Panel("registries/includes/model_panel.html", {
+            "model": model, "form": LinkForm(registries=registries), "suggestions": suggestions})
+    return Panel("registries/includes/model_panel.html", {"model": model})
