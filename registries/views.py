@@ -113,7 +113,8 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 class LinkForm(forms.Form):
     registry = forms.TypedChoiceField(coerce=int)
-    registered_name = forms.CharField(label="Registered model", max_length=250)
+    registered_name = forms.CharField(label="Registered model", max_length=250,
+                                      widget=forms.TextInput(attrs={"list": "registered-names"}))
 
     def __init__(self, *args, registries: list[Registry], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -121,38 +122,36 @@ class LinkForm(forms.Form):
         self.fields["registry"].choices = [(registry.pk, registry.name) for registry in registries]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a model by hand to a registered model that the last run of a registry found untracked."""
     model = inventory_permissions.get_model_for_user(request.user, pk)
-    form = LinkForm(request.POST, registries=list(Registry.objects.order_by("name")))
-    if form.is_valid():
+    registries = list(Registry.objects.order_by("name"))
+    form = LinkForm(request.POST or None, registries=registries)
+    if request.method == "POST" and form.is_valid():
         try:
             services.link_model(model=model, registry=form.registries[form.cleaned_data["registry"]],
                                 registered_name=form.cleaned_data["registered_name"].strip(),
                                 actor=Actor.for_user(request.user))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Linked {model.model_name} to {form.cleaned_data['registered_name']}.")
-    else:
-        messages.error(request, "Choose a registry and name a registered model.")
-    return redirect(model)
+            return redirect(model)
+    suggestions = list(Finding.objects.filter(
+        kind=Finding.Kind.UNTRACKED, reconciliation__in=Reconciliation.objects.latest_per_registry(),
+    ).order_by("registered_name").values_list("registered_name", flat=True)[:SUGGESTED])
+    return render(request, "registries/link.html", {"model": model, "form": form, "suggestions": suggestions},
+                  status=400 if form.errors else 200)
 
 
 def link_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel | None:
-    """The model page's registry section: its registry identity, or the form that links it."""
+    """The model page's registry section: its registry identity once linked, else (for those who
+    may link it) the way to the link form. No query: what it shows is on the model."""
     if not permissions.can_view(request.user):
         return None
     can_link = (not model.registered_name and permissions.can_reconcile(request.user)
                 and inventory_permissions.can_edit(request.user, model))
-    if not model.registered_name:
-        # One query where no registry is configured; two (the registered names to suggest) where one is.
-        registries = list(Registry.objects.order_by("name")) if can_link else []
-        if not registries:
-            return None
-        suggestions = list(Finding.objects.filter(
-            kind=Finding.Kind.UNTRACKED, reconciliation__in=Reconciliation.objects.latest_per_registry(),
-        ).order_by("registered_name").values_list("registered_name", flat=True)[:SUGGESTED])
-        return Panel("registries/includes/model_panel.html", {
-            "model": model, "form": LinkForm(registries=registries), "suggestions": suggestions})
+    if not model.registered_name and not can_link:
+        return None
     return Panel("registries/includes/model_panel.html", {"model": model})

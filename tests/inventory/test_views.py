@@ -438,7 +438,7 @@ def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_a
 
 
 def _detail_queries(client, model, django_assert_max_num_queries) -> int:
-    with django_assert_max_num_queries(12) as captured:
+    with django_assert_max_num_queries(11) as captured:
         response = client.get(model.get_absolute_url())
     assert response.status_code == 200
     return len(captured)
@@ -448,8 +448,7 @@ def test_it_shows_a_model_in_a_constant_number_of_queries(client, carol, alice, 
     # Budget: session, user, user permissions, group permissions, the model (owner and policy
     # joined), its history snapshots, the owner names and the policy versions named in that
     # history, the compliance panel's verdict (messages included) and the reviews panel's latest
-    # reviews, the audit-trail alarm banner's check, the registries it could be linked to (the
-    # registry panel, for those who link) = 12, however many models the inventory has and
+    # reviews, the audit-trail alarm banner's check = 11, however many models the inventory has and
     # however long the history is. The reviews panel adds one more when the model has drifted since
     # its last review (tests/reviews covers the drift).
     client.force_login(carol)
@@ -467,7 +466,7 @@ def test_it_shows_a_model_in_a_constant_number_of_queries(client, carol, alice, 
     assert len(client.get(model.get_absolute_url()).context["history"]) == 11
     with_thirty = _detail_queries(client, model, django_assert_max_num_queries)
 
-    assert with_three == with_thirty == 12
+    assert with_three == with_thirty == 11
 
 
 # Sign-in pages

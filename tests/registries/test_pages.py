@@ -105,16 +105,25 @@ def test_adopting_prefills_the_form_and_a_bad_field_changes_nothing(client, bob,
 
 def test_the_model_page_links_by_hand_and_then_shows_the_identity(client, bob, reconciled):
     model = make_model(model_name="hand-linked")
+    url = reverse("registries:link", args=[model.pk])
     client.force_login(bob)
+    assert f'href="{url}"' in client.get(model.get_absolute_url()).content.decode()
+    form = client.get(url).content.decode()
+    assert "registered-2" in form and "mlflow-prod" in form
+    response = client.post(url, {"registry": reconciled.pk, "registered_name": "nowhere"})
+    assert response.status_code == 400 and "is not among the registered models" in response.content.decode()
+    response = client.post(url, {"registry": 999, "registered_name": "registered-2"})
+    assert response.status_code == 400 and "registry" in response.context["form"].errors
+    assert client.post(url, {"registry": reconciled.pk, "registered_name": "registered-2"}).status_code == 302
     page = client.get(model.get_absolute_url()).content.decode()
-    assert f'action="{reverse("registries:link", args=[model.pk])}"' in page and "registered-2" in page
-    response = client.post(reverse("registries:link", args=[model.pk]),
-                           {"registry": reconciled.pk, "registered_name": "nowhere"}, follow=True)
-    assert "is not among the registered models" in response.content.decode()
-    client.post(reverse("registries:link", args=[model.pk]), {"registry": reconciled.pk,
-                                                                "registered_name": "registered-2"})
-    page = client.get(model.get_absolute_url()).content.decode()
-    assert "registered-2" in page and "Production" in page and "Link</button>" not in page
+    assert "registered-2" in page and "Production" in page and f'href="{url}"' not in page
+
+
+def test_the_model_page_offers_no_link_to_those_who_may_not(client, alice, erin, reconciled):
+    owned = make_model(model_name="alices", owner=alice)
+    for user in (alice, erin):
+        client.force_login(user)
+        assert "registry-link" not in client.get(owned.get_absolute_url()).content.decode()
 
 
 def test_the_dashboard_counts_untracked_models_and_links_to_the_registries(client, bob, reconciled):

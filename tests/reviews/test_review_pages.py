@@ -159,8 +159,8 @@ def test_the_trail_and_model_page_take_constant_queries(client, carol, today, dj
         client.get(reverse("reviews:trail"))
     inventory_services.update_model(model=models[0], changes={"vendor": "X"}, actor=inventory_services.Actor(name="t", trusted=True), today=today)
     # the inventory page's 7 (no owner, so no owner names), the compliance verdict, the model's
-    # latest reviews, the drift snapshot, the registries a model could be linked to (none here)
-    with django_assert_max_num_queries(11):
+    # latest reviews, the drift snapshot
+    with django_assert_max_num_queries(10):
         client.get(models[0].get_absolute_url())
 
 
@@ -217,8 +217,8 @@ def test_an_owned_model_changed_since_its_review_stays_within_the_page_budget(
     client.force_login(carol)
     # session, user, permissions (user + groups), the model, its history (read once for the
     # history table and the drift panel), owner names, policy versions, latest reviews, compliance,
-    # the audit-trail alarm banner's check, the registries it could be linked to
-    with django_assert_max_num_queries(12):
+    # the audit-trail alarm banner's check
+    with django_assert_max_num_queries(11):
         response = client.get(model.get_absolute_url())
     drift = next(p for p in response.context["panels"] if "reviews_panel" in p.template).context["drift"]
     assert [c.field for c in drift.changes] == ["vendor"]

@@ -89,6 +89,7 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "notifications:acknowledge": [objects["alarm"]],
         "registries:detail": [objects["registry"]], "registries:reconcile": [objects["registry"]],
         "registries:adopt": [objects["finding"]], "registries:link": [objects["model"]],
+        "api:registry-detail": [objects["registry"]], "api:registry-findings": [objects["registry"]],
     }
     urls = []
     for name in sorted(set(_patterns())):
