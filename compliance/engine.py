@@ -234,6 +234,7 @@ class FailingThenPassing(Sequence[ModelResult]):
 FACT_COLUMNS = (
     "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_outcome_on", "status_changed_on",
     "data_classification", "vendor", "review_policy_id", *REQUIRED_FIELDS,
+    "registered_name", "registered_version", "reviewed_registry_version",
 )
 
 
@@ -283,6 +284,9 @@ def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "missing_fields": ", ".join(name.replace("_", " ") for name in REQUIRED_FIELDS if row[name] == ""),
         "data_classification": classification.capitalize() if classification else "Unclassified",
         "vendor": row["vendor"],
+        "registered_name": row["registered_name"],
+        "registered_version": row["registered_version"],
+        "reviewed_registry_version": row["reviewed_registry_version"] or "(none recorded)",
     }
 
 

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "compliance",
     # Model, system and agent cards, above compliance and below reports.
     "cards",
+    # Model registries reconciled against the inventory (above compliance, below reports).
+    "registries",
     "reports",
     "packages",
     "transfers",
@@ -317,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
     # (local time); its signed checkpoint is emailed to MLTRACK_AUDIT_EMAIL, a failure raises an alarm.
     "verify-audit-trail": {
         "task": "notifications.tasks.verify_audit_trail", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
+    },
+    # Every hour: each enabled model registry reconciled once a day (the run claims its day, so the
+    # hourly runs after the first do nothing; a day missed while the worker was down is made up).
+    "reconcile-registries": {
+        "task": "registries.tasks.reconcile_registries", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
     },
 }
 
