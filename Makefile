@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# MLflow for the registry tests only (a real tracking server and MLflow's client), in its own venv:
+# its dependencies would clash with the app's pins, and the app never imports it.
+MLFLOW_VENV := .venv-mlflow
+MLFLOW_STAMP := $(MLFLOW_VENV)/.installed
 
 .PHONY: run test install bench clean
 
@@ -17,7 +21,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(MLFLOW_STAMP): requirements-mlflow.txt
+	test -x $(MLFLOW_VENV)/bin/python || $(PYTHON) -m venv $(MLFLOW_VENV)
+	$(MLFLOW_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MLFLOW_VENV)/bin/python -m pip install --quiet -r requirements-mlflow.txt
+	touch $(MLFLOW_STAMP)
+
+install: $(STAMP) $(MLFLOW_STAMP)
 
 # The console, plus the Celery worker with its scheduler (beat) in the background: PDF reports and
 # the scheduled jobs run here too, through the file-based broker under var/ (no server needed).
@@ -37,4 +47,4 @@ bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) $(MLFLOW_VENV) var build *.egg-info

@@ -3,7 +3,9 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from api.views import cards, compliance, dashboard, docs, models, packages, policies, reports, reviews, tokens
+from api.views import (
+    cards, compliance, dashboard, docs, models, packages, policies, registries, reports, reviews, tokens,
+)
 
 app_name = "api"
 
@@ -14,6 +16,7 @@ router.register("review-policies", policies.ReviewPolicyViewSet, basename="revie
 router.register("reports/jobs", reports.ReportJobViewSet, basename="report-job")
 router.register("packages", packages.PackageViewSet, basename="package")
 router.register("tokens", tokens.TokenViewSet, basename="token")
+router.register("registries", registries.RegistryViewSet, basename="registry")
 
 urlpatterns = [
     path("audit-trail/verification/", reviews.VerificationView.as_view(), name="verification"),

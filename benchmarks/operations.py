@@ -299,12 +299,13 @@ from benchmarks.compliance_operations import COMPLIANCE_OPERATIONS  # noqa: E402
 from benchmarks.load_operations import LOAD_OPERATIONS  # noqa: E402
 from benchmarks.notification_operations import NOTIFICATION_OPERATIONS  # noqa: E402
 from benchmarks.package_operations import PACKAGE_OPERATIONS  # noqa: E402
+from benchmarks.registry_operations import REGISTRY_OPERATIONS  # noqa: E402
 from benchmarks.report_operations import REPORT_OPERATIONS  # noqa: E402
 from benchmarks.review_operations import REVIEW_OPERATIONS  # noqa: E402
 from benchmarks.transfer_operations import TRANSFER_OPERATIONS  # noqa: E402
 
 OPERATIONS += (REVIEW_OPERATIONS + COMPLIANCE_OPERATIONS + REPORT_OPERATIONS + PACKAGE_OPERATIONS + API_OPERATIONS
-               + CARD_OPERATIONS + NOTIFICATION_OPERATIONS + LOAD_OPERATIONS)
+               + CARD_OPERATIONS + NOTIFICATION_OPERATIONS + LOAD_OPERATIONS + REGISTRY_OPERATIONS)
 
 # The import doubles the inventory: it runs last.
 OPERATIONS += TRANSFER_OPERATIONS

@@ -8,15 +8,19 @@ would have, so the dashboard reads a full trend.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 from pathlib import Path
 
-from benchmarks.operations import Action, Context, Operation, Target
+from benchmarks.operations import Action, BenchmarkError, Context, Operation, Target
 
 DASHBOARD_TARGET = Target(max_ms=300, max_queries=15)
 FILTERED_DASHBOARD_QUERY = "?risk_tier=critical&deployment_environment=prod"
 TREND_DAYS = 90
 PDF_MODELS = 1_000
 OSCAL_SIZE = 10_000
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _with_trend(ctx: Context) -> None:
@@ -67,6 +71,32 @@ def _oscal(ctx: Context) -> Action:
                                _output_file(ctx, "compliance.oscal.json")])
 
 
+def _oscal_peak(ctx: Context) -> Action:
+    """The OSCAL export's own peak memory, at any size: it is validated and written a part at a
+    time, so its memory must not grow with the inventory as its time does."""
+    path = _output_file(ctx, "compliance-peak.oscal.json")
+
+    def export() -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.peak", ctx.mltrack, "report", "compliance", "-f", "oscal", "-o", path],
+            env=ctx.env, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=ROOT, check=False,
+        )
+        try:
+            report = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            raise BenchmarkError(f"could not run mltrack report: {(done.stdout + done.stderr)[-300:]}") from None
+        if report["returncode"] != 0:
+            raise BenchmarkError(f"mltrack report exited with {report['returncode']}: {report['output'][-300:]}")
+        peak = report["max_rss_kib"] / 1024
+        verdict = "under" if peak < OSCAL_PEAK_TARGET_MIB else "NOT under"
+        ctx.notes[OSCAL_PEAK_ROW] = (
+            f"{Path(path).stat().st_size / 1e6:,.0f} MB written; peak memory {peak:,.0f} MiB, {verdict} the target of "
+            f"{OSCAL_PEAK_TARGET_MIB:,} MiB"
+        )
+
+    return export
+
+
 def _pdf(ctx: Context) -> Action:
     from django.utils import timezone
 
@@ -86,6 +116,8 @@ def _pdf(ctx: Context) -> Action:
     return run
 
 
+OSCAL_PEAK_ROW = "mltrack report compliance -f oscal, peak memory (process)"
+OSCAL_PEAK_TARGET_MIB = 1024
 PDF_ROW = f"PDF inventory report, {PDF_MODELS:,} models (in process)"
 
 REPORT_OPERATIONS = [
@@ -95,5 +127,7 @@ REPORT_OPERATIONS = [
               count_queries=False),
     Operation("mltrack report compliance -f oscal, validated (process)", _oscal, Target(max_ms=10_000),
               count_queries=False, up_to_size=OSCAL_SIZE),
+    # A single run at every size (100,000 models included); the note gives its peak memory.
+    Operation(OSCAL_PEAK_ROW, _oscal_peak, Target(), once=True, count_queries=False),
     Operation(PDF_ROW, _pdf, Target(max_ms=30_000), once=True, count_queries=False),
 ]

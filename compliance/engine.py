@@ -235,6 +235,7 @@ class FailingThenPassing(Sequence[ModelResult]):
 FACT_COLUMNS = (
     "pk", "model_name", "risk_tier", "status", "next_review_date", "latest_outcome_on", "status_changed_on",
     "data_classification", "vendor", "review_policy_id", "card_published_at", *REQUIRED_FIELDS,
+    "registered_name", "registered_version", "reviewed_registry_version",
 )
 
 
@@ -296,6 +297,9 @@ def _facts(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "data_classification": classification.capitalize() if classification else "Unclassified",
         "vendor": row["vendor"],
         "card_state": _card_state(row["card_published_at"]),
+        "registered_name": row["registered_name"],
+        "registered_version": row["registered_version"],
+        "reviewed_registry_version": row["reviewed_registry_version"] or "(none recorded)",
     }
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from inventory.models import (
     CHANGED_SINCE_REVIEW,
+    REGISTRY_VERSION_CHANGED,
     WITHOUT_CURRENT_CARD,
     DataClassification,
     Environment,
@@ -187,6 +188,25 @@ RULES: tuple[Rule, ...] = (
             sr11_7="V. Validation (material changes)",
             nist_ai_rmf=("MANAGE 4.2", "MEASURE 2.4"),
             iso42001=("A.6.2.5",),
+        ),
+    ),
+    Rule(
+        id="registry-version-changed",
+        title="Production model's registry version changed since its last review",
+        severity=Severity.HIGH,
+        message="The registry now serves version {registered_version} of {registered_name}; the review of "
+        "{latest_review_on} covered version {reviewed_registry_version}",
+        applies_to="active and deprecated production models linked to a model registry that have a review record",
+        # The registries app records the version a review vouched for (inventory.scheduling.note_review)
+        # and the version the registry serves (registries.services), so this is a column comparison.
+        scope=IN_USE & Q(deployment_environment=Environment.PROD, latest_outcome_on__isnull=False) & ~Q(registered_name=""),
+        violated=lambda today: REGISTRY_VERSION_CHANGED,
+        citations=Citations(
+            control="mrm-change-mgmt",
+            sr26_2="Validation and monitoring: event triggers for re-review",
+            sr11_7="V. Validation (material changes)",
+            nist_ai_rmf=("MANAGE 4.2", "MAP 3.4"),
+            iso42001=("A.6.2.5", "A.6.2.6"),
         ),
     ),
     Rule(

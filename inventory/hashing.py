@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
-from inventory.models import DEFINITION_FIELDS
+from inventory.models import DEFINITION_FIELDS, REGISTRY_FIELDS
 
 
 def _timestamp_text(value: dt.datetime) -> str:
@@ -80,8 +80,13 @@ def sha256_hex(data: bytes) -> str:
 
 
 STATE_FORM = CanonicalForm(DEFINITION_FIELDS)
+LINKED_FIELDS = DEFINITION_FIELDS + REGISTRY_FIELDS
+LINKED_STATE_FORM = CanonicalForm(LINKED_FIELDS)
 
 
 def model_state_hash(definition: Mapping[str, Any]) -> str:
-    """SHA-256 of a model's definition fields (the fourteen of docs/audit-trail.md)."""
+    """SHA-256 of a model's definition fields (the fourteen of docs/audit-trail.md), and of its
+    registry identity (six more) when the definition has one: a model linked to a registry."""
+    if definition.get("registered_name"):
+        return sha256_hex(LINKED_STATE_FORM.encode([definition[field] for field in LINKED_FIELDS]))
     return sha256_hex(STATE_FORM.encode([definition[field] for field in DEFINITION_FIELDS]))

@@ -40,7 +40,8 @@ def copy_actor_to_history(sender, instance, history_instance, **kwargs) -> None:
 # the first and latest reviews' dates and hash are in the audit trail (the latest outcome is shown).
 IGNORED_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "state_hash", "name_key", "status_changed_on", "latest_outcome_on",
-     "latest_outcome_state_hash", "earliest_outcome_on", "card_state_hash", "card_published_at"}
+     "latest_outcome_state_hash", "earliest_outcome_on", "card_state_hash", "card_published_at",
+     "reviewed_registry_version", "reviewed_registry_identity"}
 )
 
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}

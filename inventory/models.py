@@ -84,6 +84,17 @@ DEFINITION_FIELDS: tuple[str, ...] = (
     "model_type",
     "business_line",
 )
+# A model's identity in a model registry (set by the registries app when the model is linked).
+# They join the state hash only while the model is linked (registered_name not blank), so the hash
+# of every model that was never linked, and of every review of it, stays what it was.
+REGISTRY_FIELDS: tuple[str, ...] = (
+    "registry_name",
+    "registered_name",
+    "registered_version",
+    "registry_stage",
+    "registry_run_id",
+    "registry_digest",
+)
 
 
 def _choices_sql(choices: type[models.TextChoices]) -> list[str]:
@@ -176,6 +187,12 @@ CHANGED_SINCE_REVIEW = (
 # No card was published for the definition as it stands (never published, or changed since): the
 # card's state hash is written by the cards app through inventory.services.note_card_published.
 WITHOUT_CURRENT_CARD = ~models.Q(state_hash=models.F("card_state_hash"))
+
+# Linked to a registry, and the registry's version is not the one its latest review vouched for.
+LINKED = ~models.Q(registered_name="")
+REGISTRY_VERSION_CHANGED = (
+    LINKED & models.Q(latest_outcome_on__isnull=False) & ~models.Q(registered_version=models.F("reviewed_registry_version"))
+)
 
 
 # "Due soon": the next review falls within this many days (due today included).
@@ -394,6 +411,19 @@ class AIModel(models.Model):
     card_state_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     card_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Where the model lives in a model registry (written by registries.services when it is linked or
+    # reconciled; blank = not linked). Part of the state hash while linked: see REGISTRY_FIELDS.
+    registry_name = models.CharField("registry", max_length=100, blank=True, default="", editable=False)
+    registered_name = models.CharField("registered model", max_length=250, blank=True, default="", editable=False)
+    registered_version = models.CharField("registry version", max_length=50, blank=True, default="", editable=False)
+    registry_stage = models.CharField("registry stage and aliases", max_length=250, blank=True, default="", editable=False)
+    registry_run_id = models.CharField("registry run id", max_length=100, blank=True, default="", editable=False)
+    registry_digest = models.CharField("artifact digest", max_length=200, blank=True, default="", editable=False)
+    # The registry version and identity (version, stage, digest) the latest review vouched for
+    # (inventory.scheduling.note_review): what "changed in the registry since review" compares.
+    reviewed_registry_version = models.CharField(max_length=50, blank=True, default="", editable=False)
+    reviewed_registry_identity = models.CharField(max_length=500, blank=True, default="", editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -409,6 +439,12 @@ class AIModel(models.Model):
             # Also the index of every look-up by name (named()).
             models.UniqueConstraint(fields=["name_key"], name="aimodel_name_key_unique"),
             models.CheckConstraint(condition=~models.Q(model_name=""), name="aimodel_name_not_blank"),
+            # One inventory model per registered model of a registry (and the index of each look-up).
+            models.UniqueConstraint(
+                fields=["registry_name", "registered_name"], condition=~models.Q(registered_name=""),
+                name="aimodel_registered_once",
+                violation_error_message="Another model is already linked to this registered model.",
+            ),
             models.CheckConstraint(condition=models.Q(risk_tier__in=_choices_sql(RiskTier)), name="aimodel_risk_tier_valid"),
             models.CheckConstraint(condition=models.Q(status__in=_choices_sql(Status)), name="aimodel_status_valid"),
             models.CheckConstraint(
@@ -487,4 +523,19 @@ class AIModel(models.Model):
         return self.due_state(today=today).overdue
 
     def definition(self) -> dict[str, object]:
-        return {field: getattr(self, field) for field in DEFINITION_FIELDS}
+        """The hashed fields: the fourteen definition fields, and the registry identity while linked."""
+        return definition_of(self)
+
+    def registry_identity(self) -> str:
+        return registry_identity(self.registered_version, self.registry_stage, self.registry_digest)
+
+
+def definition_of(obj: object) -> dict[str, object]:
+    """The hashed fields of a model or of a history snapshot of one (see REGISTRY_FIELDS)."""
+    fields = DEFINITION_FIELDS + REGISTRY_FIELDS if getattr(obj, "registered_name", "") else DEFINITION_FIELDS
+    return {field: getattr(obj, field) for field in fields}
+
+
+def registry_identity(version: str, stage: str, digest: str) -> str:
+    """What "changed in the registry" compares: the version, its stage or aliases, and its digest."""
+    return f"{version}\x1f{stage}\x1f{digest}" if version else ""

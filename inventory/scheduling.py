@@ -216,7 +216,8 @@ def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: s
     return len(models)
 
 
-REVIEW_FIELDS = ["latest_outcome_on", "latest_outcome", "latest_outcome_state_hash", "earliest_outcome_on"]
+REVIEW_FIELDS = ["latest_outcome_on", "latest_outcome", "latest_outcome_state_hash", "earliest_outcome_on",
+                 "reviewed_registry_version", "reviewed_registry_identity"]
 
 
 def note_review(
@@ -235,6 +236,11 @@ def note_review(
         model.latest_outcome_on = review_date
         model.latest_outcome = outcome
         model.latest_outcome_state_hash = reviewed_state_hash
+        # The registry version the review vouched for: the model's own, when the review is of the
+        # model as it stands (a review of an older state leaves the last known one).
+        if reviewed_state_hash == model.compute_state_hash():
+            model.reviewed_registry_version = model.registered_version
+            model.reviewed_registry_identity = model.registry_identity()
     if moves_schedule:
         model.last_review_date = review_date
         schedule(model, policy)

@@ -21,6 +21,7 @@ from common.cli.remote import wants_remote
 from compliance import cli as compliance_cli
 from inventory import cli as inventory_cli
 from packages import cli as packages_cli
+from registries import cli as registries_cli
 from reports import cli as reports_cli
 from reviews import cli as reviews_cli
 from transfers import cli as transfers_cli
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     packages_cli.register(subparsers)
     api_cli.register(subparsers)
     transfers_cli.register(subparsers)
+    registries_cli.register(subparsers)
     return parser
 
 

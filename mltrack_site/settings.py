@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "compliance",
     # Model, system and agent cards, above compliance and below reports.
     "cards",
+    # Model registries reconciled against the inventory (above compliance, below reports).
+    "registries",
     "reports",
     "packages",
     "transfers",
@@ -262,6 +264,10 @@ CELERY_TIMEZONE = TIME_ZONE
 MLTRACK_REPORT_JOB_LEASE = env_int("MLTRACK_REPORT_JOB_LEASE", 2 * 60, minimum=3, maximum=24 * 60 * 60)
 MLTRACK_REPORT_JOB_ATTEMPTS = env_int("MLTRACK_REPORT_JOB_ATTEMPTS", 3, minimum=1, maximum=20)
 
+# An OSCAL export is built and validated this many models at a time (docs/oscal.md, "Size, time and
+# memory"): its memory follows this number, not the inventory's size.
+MLTRACK_OSCAL_CHUNK_MODELS = env_int("MLTRACK_OSCAL_CHUNK_MODELS", 2000, minimum=1, maximum=100_000)
+
 # The scheduler's jobs. Periods in seconds, not crontab(): importing celery.schedules here would add
 # a tenth of a second to every mltrack command, which otherwise never loads Celery. Each message
 # expires before the next one is sent, so a worker that was down does not run a backlog of one job.
@@ -313,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
     # (local time); its signed checkpoint is emailed to MLTRACK_AUDIT_EMAIL, a failure raises an alarm.
     "verify-audit-trail": {
         "task": "notifications.tasks.verify_audit_trail", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
+    },
+    # Every hour: each enabled model registry reconciled once a day (the run claims its day, so the
+    # hourly runs after the first do nothing; a day missed while the worker was down is made up).
+    "reconcile-registries": {
+        "task": "registries.tasks.reconcile_registries", "schedule": HOUR, "options": {"expires": 50 * MINUTE},
     },
 }
 

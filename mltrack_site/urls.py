@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("api.console_urls")),
     path("", include("transfers.urls")),
     path("", include("notifications.urls")),
+    path("", include("registries.urls")),
 ]

@@ -57,6 +57,10 @@ DEFINITION_FIELDS = (
     "model_version", "deployment_environment", "api_endpoint", "data_classification", "status", "model_type",
     "business_line",
 )
+# A model linked to a model registry hashes its registry identity too (when registered_name is not blank).
+REGISTRY_FIELDS = (
+    "registry_name", "registered_name", "registered_version", "registry_stage", "registry_run_id", "registry_digest",
+)
 # An Ed25519 public key in PEM (SubjectPublicKeyInfo) is this DER prefix and the 32-byte key.
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
@@ -356,7 +360,8 @@ def _check_models(package: Package, manifest: dict) -> None:
         model = stated.get(row["model_name"])
         if model is None:
             raise Mismatch(f"{row['model_name']} is in {INVENTORY} but not in the manifest")
-        recomputed = hashlib.sha256(canonical({name: text(row[name]) for name in DEFINITION_FIELDS})).hexdigest()
+        hashed = DEFINITION_FIELDS + REGISTRY_FIELDS if row.get("registered_name") else DEFINITION_FIELDS
+        recomputed = hashlib.sha256(canonical({name: text(row[name]) for name in hashed})).hexdigest()
         if recomputed != row["state_hash"] or recomputed != model["state_sha256"]:
             raise Mismatch(f"{row['model_name']}'s definition does not hash to its state hash: it was altered")
 

@@ -293,6 +293,9 @@ INVENTORY_COLUMNS = (
     Column("latest_outcome_on", "Latest review record"), Column("latest_outcome", "Latest outcome"),
     Column("state_hash", "State SHA-256"), Column("status_changed_on", "Status since"),
     Column("notes", "Notes"), Column("created_at", "Added"), Column("updated_at", "Updated"),
+    Column("registry_name", "Registry"), Column("registered_name", "Registered model"),
+    Column("registered_version", "Registry version"), Column("registry_stage", "Registry stage"),
+    Column("registry_run_id", "Registry run id"), Column("registry_digest", "Artifact digest"),
 )
 _INVENTORY_VALUES = tuple(
     {"owner": "owner__username", "review_policy_version": "review_policy__version"}.get(column.key, column.key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -76,6 +76,18 @@ def render_oscal(report: Report) -> bytes:
         raise InvalidOutput(f"the OSCAL document failed validation: {exc}") from exc
 
 
+def write_oscal(report: Report, out: BinaryIO, progress: Callable[[int, int], None] | None = None) -> None:
+    """OSCAL 1.1.2 assessment results written to ``out`` part by part (their memory does not grow
+    with the report), after every part has been validated: nothing is written if one fails."""
+    from reports.oscal import OscalInvalid
+    from reports.oscal import write_oscal as oscal
+
+    try:
+        oscal(report, out, progress=progress)
+    except OscalInvalid as exc:
+        raise InvalidOutput(f"the OSCAL document failed validation: {exc}") from exc
+
+
 def render_pdf(report: Report, progress: Callable[[int, str], None] | None = None) -> bytes:
     from reports.pdf import render_pdf as pdf
 
@@ -96,6 +108,15 @@ RENDERERS: dict[str, Callable[[Report], bytes]] = {
 def render(report: Report, fmt: str) -> bytes:
     """The report as bytes in a file format (csv, json, oscal, pdf)."""
     return RENDERERS[fmt](report)
+
+
+def write(report: Report, fmt: str, out: BinaryIO) -> None:
+    """The report in a file format, written to a binary file: OSCAL as it is validated, part by
+    part, so that a bank-size export is never whole in memory; the others as rendered."""
+    if fmt == "oscal":
+        write_oscal(report, out)
+    else:
+        out.write(render(report, fmt))
 
 
 def file_name(report: Report, fmt: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.history import FieldChange, snapshots_of
-from inventory.models import DEFINITION_FIELDS, AIModel
+from inventory.models import DEFINITION_FIELDS, REGISTRY_FIELDS, AIModel, definition_of
 from reviews import hashing
 from reviews.models import ModelReview
 
@@ -38,10 +38,10 @@ def drift_against(model: AIModel, last: ModelReview | None) -> Drift:
         # The newest history snapshot whose definition hashes to what the review vouched for is
         # the model as reviewed; diffing it with today's model names the fields that moved.
         for snapshot in reversed(snapshots_of(model)):
-            reviewed = {field: getattr(snapshot, field) for field in DEFINITION_FIELDS}
+            reviewed = definition_of(snapshot)
             if hashing.model_state_hash(reviewed) == last.model_state_hash:
-                for field in DEFINITION_FIELDS:
-                    old, new = reviewed[field], getattr(model, field)
+                for field in DEFINITION_FIELDS + REGISTRY_FIELDS:
+                    old, new = reviewed.get(field, ""), getattr(model, field)
                     if old != new:
                         label = str(AIModel._meta.get_field(field).verbose_name)
                         changes.append(FieldChange(field, label, old, new))

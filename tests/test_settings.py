@@ -51,6 +51,7 @@ def test_it_passes_the_deployment_checks_in_production(tmp_path):
         ({"DB_CONN_MAX_AGE": "-1"}, "DB_CONN_MAX_AGE must be between 0 and 86,400, not -1"),
         ({"MLTRACK_IMPORT_MAX_MB": "0"}, "MLTRACK_IMPORT_MAX_MB must be between 1 and 2,048, not 0"),
         ({"MLTRACK_IMPORT_MAX_MB": "4096"}, "MLTRACK_IMPORT_MAX_MB must be between 1 and 2,048, not 4,096"),
+        ({"MLTRACK_OSCAL_CHUNK_MODELS": "0"}, "MLTRACK_OSCAL_CHUNK_MODELS must be between 1 and 100,000, not 0"),
         ({"MLTRACK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "x.example.com",
           "MLTRACK_SIGNING_KEY_FILE": "/tmp/k.pem", "SECURE_HSTS_SECONDS": "-1"},
          "SECURE_HSTS_SECONDS must be between 0 and 63,072,000, not -1"),

@@ -71,7 +71,7 @@ def handle_package(args: argparse.Namespace) -> int:
                              progress=progress if sys.stderr.isatty() else None)
     except OscalInvalid as exc:
         raise CLIError(f"Nothing was written: an OSCAL document failed validation: {exc}") from None
-    write_atomically(output, built.content)
+    write_atomically(output, lambda out: out.write(built.content))
     counts = built.manifest["counts"]
     print(f"Wrote {output} ({len(built.content):,} bytes, SHA-256 {built.sha256}): {args.framework} package of "
           f"{scope.describe()}, {counts['models']:,} model(s), {counts['review_records']:,} review record(s). "

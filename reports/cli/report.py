@@ -2,19 +2,24 @@
 
 ``-f terminal`` (the default) prints it; csv, json and oscal go to stdout or ``-o FILE``; pdf needs
 ``-o FILE``. A file is written only once the whole report has been rendered (and, for OSCAL,
-validated), through a temporary file renamed into place, so a failure never leaves a partial or
-invalid file behind. See docs/reports.md.
+validated: OSCAL is validated and written a part at a time, reports.oscal.stream), through a
+temporary file renamed into place, so a failure never leaves a partial or invalid file behind.
+See docs/reports.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from common.cli import EXIT_OK, CLIError, add_verb, resolve_actor, usage_error, write_error_json, write_error_text
 from inventory.cli.filters import add_filter_options, inventory_filter
+
+if TYPE_CHECKING:
+    from reports.files import DigestingWriter
 
 KINDS = ("compliance", "inventory", "risk")
 FORMATS = ("terminal", "csv", "json", "oscal", "pdf")
@@ -51,17 +56,25 @@ def write_error(error: CLIError, args: argparse.Namespace) -> None:
         write_error_text(error)
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder, renamed into place."""
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> DigestingWriter:
+    """Write to ``path`` through a temporary file in the same folder, renamed into place once
+    ``write`` (given the file) has returned; returns what was written's SHA-256 and size."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CLIError(f"Cannot write {path}: the folder {folder} does not exist.")
-    from reports.files import replace_atomically
+    from reports.files import DigestingWriter, replace_atomically
+
+    written: list[DigestingWriter] = []
+
+    def digested(out: BinaryIO) -> None:
+        written.append(DigestingWriter(out))
+        write(written[0])
 
     try:
-        replace_atomically(path, lambda out: out.write(content))
+        replace_atomically(path, digested)
     except OSError as exc:
         raise CLIError(f"Cannot write {path}: {exc.strerror}.") from None
+    return written[0]
 
 
 def handle_report(args: argparse.Namespace) -> int:
@@ -69,7 +82,7 @@ def handle_report(args: argparse.Namespace) -> int:
 
     from inventory import permissions
     from reports.data import BadReportRequest, build_report
-    from reports.formats import EVIDENCE_FORMATS, render
+    from reports.formats import EVIDENCE_FORMATS
 
     filters = report_filters(args)
     if args.format == "terminal" and args.output:
@@ -91,21 +104,20 @@ def handle_report(args: argparse.Namespace) -> int:
 
         print_report(report)
         return EXIT_OK
-    from reports.formats import InvalidOutput
+    from reports.formats import InvalidOutput, write
 
     try:
-        content = render(report, args.format)
+        if not args.output:
+            # OSCAL reaches stdout only once every part of it has been validated (reports.oscal.stream).
+            write(report, args.format, sys.stdout.buffer)
+            sys.stdout.flush()
+            return EXIT_OK
+        path = Path(args.output)
+        written = write_atomically(path, lambda out: write(report, args.format, out))
     except InvalidOutput as exc:
         raise CLIError(f"Nothing was written: {exc}") from None
-    if not args.output:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return EXIT_OK
-    path = Path(args.output)
-    write_atomically(path, content)
-    digest = hashlib.sha256(content).hexdigest()
     sys.stderr.write(
-        f"Wrote {path} ({len(content):,} bytes, SHA-256 {digest}): {report.metadata.title.lower()}, "
+        f"Wrote {path} ({written.size:,} bytes, SHA-256 {written.hexdigest()}): {report.metadata.title.lower()}, "
         f"{report.metadata.model_count:,} model(s), as of {report.metadata.as_of.isoformat()}, "
         f"data SHA-256 {report.data_sha256}.\n"
     )

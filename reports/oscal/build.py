@@ -17,7 +17,7 @@ from typing import Any
 
 from compliance.rules import RULESET
 from reports.data import Report
-from reports.evidence import Scope
+from reports.evidence import ModelRow, Scope
 from reports.oscal import backmatter, parts
 from reports.oscal.ids import (
     OSCAL_VERSION,
@@ -40,23 +40,67 @@ RESULT_TITLES = {
 PORTFOLIO_FIGURES = ("total", "active", "overdue", "due_in_30_days", "never_reviewed", "changed_since_review")
 
 
+# The arrays that hold one model's elements, in the order they appear in the document. Each
+# model's elements refer only to each other and to the document's shared parts (metadata parties
+# and roles, the platform, the reviewed objectives, the rule and ruleset resources), which is what
+# lets reports.oscal.stream validate and write a document a few models at a time.
+ELEMENT_ARRAYS = ("components", "inventory-items", "observations", "risks", "findings", "resources")
+Elements = dict[str, list[Any]]
+
+
 def build_document(report: Report, scope: Scope) -> dict[str, Any]:
+    """The whole document: the shared parts with every model's elements."""
+    return assemble(report, scope, model_elements(report, scope, scope.models))
+
+
+def document_uuid(report: Report) -> str:
+    return stable_uuid("assessment-results", report.data_sha256)
+
+
+def model_elements(report: Report, scope: Scope, models: list[ModelRow]) -> Elements:
+    """The elements of ``models`` (components, inventory items, observations, risks, findings and
+    their latest review records as back-matter resources), by array, in document order."""
+    day = report.metadata.as_of.isoformat()
+    collected = day_start(report.metadata.as_of)
+    elements: Elements = {name: [] for name in ELEMENT_ARRAYS}
+    components, items, observations = elements["components"], elements["inventory-items"], elements["observations"]
+    risks, findings, reviews = elements["risks"], elements["findings"], elements["resources"]
+    for model in models:
+        subject = parts.Subject(model, scope.latest_review.get(model.pk))
+        components.append(parts.component(subject))
+        items.append(parts.inventory_item(subject))
+        if subject.latest is not None:
+            reviews.append(backmatter.review_resource(subject.latest))
+        failures = scope.failures.get(model.pk, {})
+        for rule in scope.rules_for(model):
+            observation, finding, risk = parts.check(
+                subject, rule, as_of=day, collected=collected, message=failures.get(rule.id)
+            )
+            observations.append(observation)
+            findings.append(finding)
+            if risk is not None:
+                risks.append(risk)
+    return elements
+
+
+def assemble(report: Report, scope: Scope, elements: Elements) -> dict[str, Any]:
+    """The document's shared parts around ``elements`` (some or all of the models'); an array
+    with no elements is left out, as OSCAL has no empty arrays."""
     metadata = report.metadata
     digest = report.data_sha256
     as_of = day_start(metadata.as_of)
     reviewers = sorted({review.reviewer for review in scope.reviews})
     plan = backmatter.assessment_plan_resource(report, digest=digest, as_of=as_of)
-    resources = [plan, backmatter.ruleset_resource(), *backmatter.rule_resources(),
-                 *(backmatter.review_resource(review) for review in scope.reviews)]
+    resources = [plan, backmatter.ruleset_resource(), *backmatter.rule_resources(), *elements["resources"]]
     return {
         "assessment-results": {
-            "uuid": stable_uuid("assessment-results", digest),
+            "uuid": document_uuid(report),
             "metadata": _metadata(report, digest=digest, reviewers=reviewers),
             "import-ap": {
                 "href": f"#{plan['uuid']}",
                 "remarks": "The assessment plan is embedded as a back-matter resource (base64 OSCAL JSON).",
             },
-            "results": [_result(report, scope, digest=digest, as_of=as_of)],
+            "results": [_result(report, scope, elements, digest=digest, as_of=as_of)],
             "back-matter": {"resources": resources},
         }
     }
@@ -105,28 +149,13 @@ def _metadata(report: Report, *, digest: str, reviewers: list[str]) -> dict[str,
     }
 
 
-def _result(report: Report, scope: Scope, *, digest: str, as_of: str) -> dict[str, Any]:
+def _result(report: Report, scope: Scope, elements: Elements, *, digest: str, as_of: str) -> dict[str, Any]:
     metadata = report.metadata
     summary = scope.summary
-    day = metadata.as_of.isoformat()
-    components, items, observations, findings, risks = [], [], [], [], []
-    for model in scope.models:
-        subject = parts.Subject(model, scope.latest_review.get(model.pk))
-        components.append(parts.component(subject))
-        items.append(parts.inventory_item(subject))
-        failures = scope.failures.get(model.pk, {})
-        for rule in scope.rules_for(model):
-            observation, finding, risk = parts.check(
-                subject, rule, as_of=day, collected=as_of, message=failures.get(rule.id)
-            )
-            observations.append(observation)
-            findings.append(finding)
-            if risk is not None:
-                risks.append(risk)
     local: dict[str, Any] = {}
-    if components:
-        local["components"] = components
-        local["inventory-items"] = items
+    if elements["components"]:
+        local["components"] = elements["components"]
+        local["inventory-items"] = elements["inventory-items"]
     local["assessment-assets"] = {"assessment-platforms": [parts.platform()]}
     result: dict[str, Any] = {
         "uuid": stable_uuid("result", digest),
@@ -142,9 +171,9 @@ def _result(report: Report, scope: Scope, *, digest: str, as_of: str) -> dict[st
         "local-definitions": local,
         "reviewed-controls": parts.reviewed_controls(),
     }
-    for key, values in (("observations", observations), ("risks", risks), ("findings", findings)):
-        if values:
-            result[key] = values
+    for key in ("observations", "risks", "findings"):
+        if elements[key]:
+            result[key] = elements[key]
     result["remarks"] = (
         f"Results as of {metadata.as_of.isoformat()} (start is 00:00 of that day in the site's time zone). "
         "Retired models (decommissioned and out of production) are listed but not evaluated."

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from inventory import permissions
 from inventory.filters import AIModelFilterSet
 from inventory.models import DUE_SOON_DAYS, AIModel, Environment, RiskTier, Status
+from registries.figures import untracked_in_registries
 from reports.portfolio import TREND_DAYS, Figure, ModelLine, Portfolio, cached_portfolio
 
 # The inventory-list filters the dashboard offers; other list parameters (search, review state,
@@ -189,7 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     Query budget, whatever the inventory size: session, user, user permissions, group
     permissions, the latest change id, then (when the inventory changed since the portfolio was
     cached) build_portfolio's seven at most (every count in two; three short lists, the high-risk
-    one in up to two queries; the trend) = 12; 5 when cached.
+    one in up to two queries; the trend), and the registries' untracked models = 13; 6 when cached.
     """
     permissions.require_view(request.user)
     today = timezone.localdate()
@@ -200,6 +201,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if refresh not in dict(REFRESH_CHOICES):
         refresh = ""
     context = panels_context(portfolio, filters, now=timezone.localtime(), refresh=refresh)
+    # Not narrowed by the filters: a registered model missing from the inventory has no tier or vendor yet.
+    untracked = untracked_in_registries(request.user)
+    context["untracked"] = None if untracked is None else Number(
+        "untracked", "Untracked in registries", untracked, reverse("registries:list"))
     if request.GET.get("partial") == "1":
         return render(request, PANELS_TEMPLATE, context)
 

@@ -25,6 +25,7 @@ from reports.models import ReportJob
 from tests.api.conftest import Api, make_token
 from tests.conftest import NOW
 from tests.factories import make_model, model_data, record_review
+from tests.registries.fakes import FakeRegistry, make_registry, reconcile, version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -97,6 +98,13 @@ CASES: dict[str, Case] = {
                                  refused=404),
     # Only a console session makes tokens (charlie, signed in with one, has no role to lend a token).
     "make a token": Case("post", lambda o: "/api/v1/tokens/", frozenset(), body={"name": "more"}),
+    "list registries": Case("get", lambda o: "/api/v1/registries/", frozenset({"carol", "bob", "erin"})),
+    "read a registry": Case("get", lambda o: f"/api/v1/registries/{o['registry']}/",
+                            frozenset({"carol", "bob", "erin"})),
+    "a registry's findings": Case("get", lambda o: f"/api/v1/registries/{o['registry']}/findings/",
+                                  frozenset({"carol", "bob", "erin"})),
+    "change a registry": Case("patch", lambda o: f"/api/v1/registries/{o['registry']}/", frozenset(), body={},
+                              refused=405),
     "who am I": Case("get", lambda o: "/api/v1/me/", SIGNED_IN),
     "the schema": Case("get", lambda o: "/api/v1/schema/", SIGNED_IN),
     "a model's card": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/", EVERY_ROLE),
@@ -137,7 +145,10 @@ def objects(alice, bob, carol) -> dict[str, Any]:
                                    requested_at=NOW, as_of=NOW.date())
     make_token(carol, name="carols")
     publish_card(kind="model", subject=bobs, actor=Actor(name="tests", trusted=True), now=NOW, today=NOW.date())
-    return {"bobs": bobs.pk, "alices": alices.pk, "reviewed": reviewed.pk, "review": review.pk, "job": job.pk,
+    registry = make_registry()
+    reconcile(registry, FakeRegistry(version("fraud", 1)))
+    return {"registry": registry.pk, "bobs": bobs.pk, "alices": alices.pk, "reviewed": reviewed.pk, "review": review.pk,
+            "job": job.pk,
             "policy": ReviewPolicy.objects.get().pk, "carols_token": ApiToken.objects.get(name="carols").pk}
 
 

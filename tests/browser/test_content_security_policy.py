@@ -61,6 +61,11 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
                                               created_by_name="admin.user", created_at=now, updated_at=now)
     install_defaults(settings.CELERY_BEAT_SCHEDULE)
     job_row = PeriodicTask.objects.get(name="send-review-digests")
+    # A registry last read with one untracked model (its page, and the adoption form).
+    from tests.registries.fakes import FakeRegistry, make_registry, reconcile, version
+
+    registry = make_registry()
+    finding = reconcile(registry, FakeRegistry(version("registered-scorer", 1))).findings.get()
     blocked = watch_violations(page)
     log_in(page, live_server, "admin.user")
     urls = [
@@ -77,6 +82,8 @@ def test_no_page_needs_anything_the_policy_blocks(page, live_server, administrat
         reverse("admin:inventory_aimodel_change", args=[model.pk]), reverse("inventory:policy-publish"),
         reverse("cards:card", args=["model", model.pk]), reverse("cards:edit", args=["model", model.pk]),
         reverse("cards:list", args=["system"]), reverse("cards:create", args=["agent"]),
+        reverse("registries:list"), reverse("registries:detail", args=[registry.pk]),
+        reverse("registries:adopt", args=[finding.pk]), reverse("admin:registries_registry_change", args=[registry.pk]),
     ]
     for url in urls:
         response = page.goto(f"{live_server.url}{url}")

@@ -70,8 +70,9 @@ def test_it_prints_json_with_every_field_in_a_stable_order(run, bob, today):
         "deployment_date", "model_version", "deployment_environment", "api_endpoint", "data_classification",
         "status", "model_type", "business_line", "notes", "owner", "last_review_date", "next_review_date",
         "review_policy_version", "state_hash", "status_changed_on", "latest_outcome_on", "latest_outcome",
-        "latest_outcome_state_hash", "earliest_outcome_on", "card_state_hash", "card_published_at", "created_at",
-        "updated_at", "overdue",
+        "latest_outcome_state_hash", "earliest_outcome_on", "card_state_hash", "card_published_at", "registry_name",
+        "registered_name", "registered_version", "registry_stage", "registry_run_id", "registry_digest",
+        "reviewed_registry_version", "reviewed_registry_identity", "created_at", "updated_at", "overdue",
     ]
     assert row["model_name"] == "fraud-v2"
     assert row["owner"] == "bob"

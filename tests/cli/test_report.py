@@ -9,8 +9,8 @@ import json
 import stat
 
 import pytest
+from django.conf import settings
 
-from reports.formats import InvalidOutput
 from tests.factories import make_three_models
 
 
@@ -59,17 +59,40 @@ def test_a_file_is_written_whole_and_its_digest_printed(run, inventory, tmp_path
 
 
 def test_invalid_output_is_never_written(run, inventory, tmp_path, monkeypatch):
-    from reports import formats
+    from reports.oscal import stream
 
-    def refuse(report):
-        raise InvalidOutput("the OSCAL document failed validation: findings[0]: bad uuid")
+    built = stream.model_elements
 
-    monkeypatch.setitem(formats.RENDERERS, "oscal", refuse)
+    def build_broken(*args, **kwargs):
+        elements = built(*args, **kwargs)
+        elements["findings"][0]["uuid"] = "not-a-uuid"
+        return elements
+
+    monkeypatch.setattr(stream, "model_elements", build_broken)
     target = tmp_path / "ar.json"
     result = run("report", "compliance", "-f", "oscal", "-o", str(target))
     assert result.code == 1
     assert "Nothing was written: the OSCAL document failed validation" in result.err
+    assert "findings[0].uuid: 'not-a-uuid' is not a version 4 or 5 UUID" in result.err
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_invalid_oscal_never_reaches_standard_output(run, inventory, monkeypatch):
+    from reports.oscal import stream
+
+    built = stream.model_elements
+
+    def build_broken(*args, **kwargs):
+        elements = built(*args, **kwargs)
+        elements["findings"][-1]["uuid"] = "not-a-uuid"
+        return elements
+
+    monkeypatch.setattr(stream, "model_elements", build_broken)
+    monkeypatch.setattr(settings, "MLTRACK_OSCAL_CHUNK_MODELS", 1)
+    result = run("report", "compliance", "-f", "oscal")
+    assert result.code == 1
+    assert result.out == ""  # not even the parts validated before the broken one
+    assert "Nothing was written: the OSCAL document failed validation" in result.err
 
 
 @pytest.mark.parametrize(

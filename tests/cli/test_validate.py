@@ -74,6 +74,15 @@ def _changed_since_review() -> AIModel:
     return factories.publish_current_card(model)
 
 
+def _registry_version_changed() -> AIModel:
+    # The columns the rule compares, set directly so that this rule alone breaks (a reconciliation that
+    # moves the version also changes the state hash: tests/registries/test_reconcile.py has both).
+    model = fresh(model_name="registered")
+    record_review(model, review_date=dt.date(2026, 11, 20))
+    return set_fields(AIModel.objects.get(pk=model.pk), registry_name="mlflow-prod", registered_name="scorer",
+                      registered_version="4", reviewed_registry_version="3")
+
+
 def _unclassified() -> AIModel:
     return fresh(model_name="unclassified", data_classification="")
 
@@ -109,6 +118,10 @@ RULE_CASES = {
     "changed-since-review": (
         _changed_since_review,
         "The model's definition changed since its review of 2026-11-20 (state hash no longer matches)",
+    ),
+    "registry-version-changed": (
+        _registry_version_changed,
+        "The registry now serves version 4 of scorer; the review of 2026-11-20 covered version 3",
     ),
     "prod-without-classification": (_unclassified, "Production model missing data classification"),
     "missing-required-fields": (_missing_fields, "Missing required fields: use case, business owner"),

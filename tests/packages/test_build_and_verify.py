@@ -83,6 +83,19 @@ def test_its_oscal_documents_are_valid_against_nists_schemas():
         item["related-risks"][0]["risk-uuid"] for item in items}
 
 
+def test_its_assessment_results_are_the_same_bytes_in_parts_of_one_model(settings, tmp_path, public_key):
+    whole = members(build().content)
+    settings.MLTRACK_OSCAL_CHUNK_MODELS = 1
+    built = build()
+    in_parts = members(built.content)
+
+    assert in_parts["oscal/assessment-results.json"] == whole["oscal/assessment-results.json"]
+    results = document(in_parts, "oscal/assessment-results.json")["assessment-results"]
+    pdf = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(in_parts["package.pdf"])).pages)
+    assert results["uuid"] in "".join(pdf.split())  # the document's own UUID, as the PDF names it
+    assert verify(built.content, tmp_path, public_key).ok
+
+
 def test_a_package_where_nothing_fails_has_no_poam_and_says_so(tmp_path, public_key):
     built = build(kind="model", value="credit-scorecard")
     files = members(built.content)

@@ -141,19 +141,46 @@ def test_a_user_without_a_role_may_not_follow_a_job(client, db, bob, charlie):
 
 
 def test_an_invalid_oscal_document_fails_the_job_and_nothing_is_kept(db, reports_dir, bob, monkeypatch):
-    from reports import formats
-    from reports.formats import InvalidOutput
+    from reports.oscal import stream
 
-    def refuse(report):
-        raise InvalidOutput("the OSCAL document failed validation: 1 error(s): $.results[0]: missing start")
+    built = stream.model_elements
 
-    monkeypatch.setitem(formats.RENDERERS, "oscal", refuse)
+    def build_broken(*args, **kwargs):
+        elements = built(*args, **kwargs)
+        for finding in elements["findings"]:
+            finding.pop("target")
+        return elements
+
+    make_model(model_name="fraud-detector")
+    monkeypatch.setattr(stream, "model_elements", build_broken)
     job = ReportJob.objects.create(kind="compliance", format="oscal", requested_by=bob, requested_by_name="bob",
                                    requested_at=timezone.now(), as_of=timezone.localdate())
     job = run(job)
-    assert job.state == "failed" and "failed validation" in job.error and "missing start" in job.error
+    assert job.state == "failed" and "failed validation" in job.error and "missing-required target" in job.error
     assert not job.file and not job.sha256
     assert not reports_dir.exists() or not any(reports_dir.rglob("*.json"))
+
+
+def test_an_oscal_job_records_its_progress_after_each_part(db, reports_dir, bob, settings, monkeypatch):
+    settings.MLTRACK_OSCAL_CHUNK_MODELS = 1
+    for name in ("credit-scoring-v3", "chatbot"):
+        make_model(model_name=name)
+    steps = []
+    progress = leases.Lease.progress
+
+    def recorded(lease, percent, stage):
+        steps.append((percent, stage))
+        progress(lease, percent, stage)
+
+    monkeypatch.setattr(leases.Lease, "progress", recorded)
+    job = ReportJob.objects.create(kind="inventory", format="oscal", requested_by=bob, requested_by_name="bob",
+                                   requested_at=timezone.now(), as_of=timezone.localdate())
+    job = run(job)
+
+    assert job.state == "done", job.error
+    assert [step for step in steps if "models validated" in step[1]] == [
+        (52, f"{jobs.OSCAL_STAGE}: 1 of 2 models validated"), (95, f"{jobs.OSCAL_STAGE}: 2 of 2 models validated"),
+    ]
 
 
 def test_a_job_makes_a_valid_oscal_document(db, reports_dir, bob):
@@ -166,3 +193,4 @@ def test_a_job_makes_a_valid_oscal_document(db, reports_dir, bob):
         content = stored.read()
     assert json.loads(content)["assessment-results"]["metadata"]["oscal-version"] == "1.1.2"
     assert job.file_name.endswith(".oscal.json") and job.sha256 == hashlib.sha256(content).hexdigest()
+    assert job.size == len(content)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import reports.oscal as oscal_export
+import reports.oscal.stream as oscal_stream
 from compliance.engine import evaluate
 from compliance.rules import EVALUATED, RULESET
 from inventory import services
@@ -370,14 +370,14 @@ def test_it_refuses_a_broken_document(inventory, breakage):
 
 
 def test_it_never_returns_a_document_that_fails_validation(inventory, monkeypatch):
-    built = oscal_export.build_oscal
+    built = oscal_stream.model_elements
 
-    def build_broken(report, **kwargs):
-        document = built(report, **kwargs)
-        results_of(document)["observations"][0]["subjects"][0]["subject-uuid"] = "c232a7d4-b6b6-41ee-9bd1-0242ac120002"
-        return document
+    def build_broken(*args, **kwargs):
+        elements = built(*args, **kwargs)
+        elements["observations"][0]["subjects"][0]["subject-uuid"] = "c232a7d4-b6b6-41ee-9bd1-0242ac120002"
+        return elements
 
-    monkeypatch.setattr(oscal_export, "build_oscal", build_broken)
+    monkeypatch.setattr(oscal_stream, "model_elements", build_broken)
     with pytest.raises(OscalInvalid, match="refers to no component"):
         render_oscal(report_of())
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from mltrack_site.celery import app
 from tests.site.test_runtime_folders import ROOT, fresh_env
 
-DOMAIN_PACKAGES = ("common", "inventory", "reviews", "compliance", "reports", "notifications")
+DOMAIN_PACKAGES = ("common", "inventory", "reviews", "compliance", "registries", "reports", "notifications")
 
 
 def registered_tasks() -> set[str]:
@@ -87,7 +87,8 @@ def test_the_tasks_are_shared_tasks_on_the_configured_app():
     for name in ("reports.tasks.render_report_job", "reports.tasks.sweep_report_jobs",
                  "reports.tasks.take_compliance_snapshot", "inventory.tasks.apply_review_policy",
                  "notifications.tasks.send_review_digests", "notifications.tasks.run_scheduled_reports",
-                 "notifications.tasks.retry_deliveries", "notifications.tasks.verify_audit_trail"):
+                 "notifications.tasks.retry_deliveries", "notifications.tasks.verify_audit_trail",
+                 "registries.tasks.reconcile_registries"):
         assert name in tasks and app.tasks[name].app is app
 
 

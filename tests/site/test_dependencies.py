@@ -12,8 +12,9 @@ BELOW: dict[str, set[str]] = {"common": set()}
 BELOW["inventory"] = {"common"}
 BELOW["reviews"] = BELOW["inventory"] | {"inventory"}
 BELOW["compliance"] = BELOW["reviews"] | {"reviews"}
-BELOW["cards"] = BELOW["compliance"] | {"compliance"}
-BELOW["reports"] = BELOW["cards"] | {"cards"}
+for side_by_side in ("cards", "registries"):
+    BELOW[side_by_side] = BELOW["compliance"] | {"compliance"}
+BELOW["reports"] = BELOW["compliance"] | {"compliance", "cards", "registries"}
 for side_by_side in ("packages", "transfers", "notifications"):
     BELOW[side_by_side] = BELOW["reports"] | {"reports"}
 BELOW["api"] = BELOW["reports"] | {"reports", "packages", "transfers", "notifications"}

@@ -88,6 +88,40 @@ def _subscribe(model: AIModel, actor: Actor):
                                            actor=actor, now=NOW)
 
 
+def _registry(model: AIModel, actor: Actor):
+    from registries import services as registry_services
+
+    return registry_services.save_registry(actor=actor, data={"name": "mlflow-prod", "url": "http://mlflow.test/"})
+
+
+def _reconciled(feed_names: tuple[str, ...] = ("fraud",)):
+    from registries import services as registry_services
+    from tests.registries.fakes import FakeRegistry, make_registry, reconcile, version
+
+    registry = make_registry()
+    reconcile(registry, FakeRegistry(*[version(name, 1) for name in feed_names]))
+    return registry, registry_services
+
+
+def _reconcile(model: AIModel, actor: Actor):
+    from registries import services as registry_services
+    from tests.registries.fakes import FakeRegistry, make_registry, version
+
+    return registry_services.reconcile_registry(registry=make_registry(), actor=actor, now=NOW,
+                                                adapter=FakeRegistry(version("fraud", 1)))
+
+
+def _link(model: AIModel, actor: Actor):
+    registry, registry_services = _reconciled()
+    return registry_services.link_model(model=model, registry=registry, registered_name="fraud", actor=actor)
+
+
+def _adopt(model: AIModel, actor: Actor):
+    registry, registry_services = _reconciled()
+    finding = registry.reconciliations.get().findings.get()
+    return registry_services.adopt_model(finding=finding, data=model_data(model_name="fraud"), actor=actor, today=TODAY)
+
+
 # service -> the personas it allows (everyone else, and an actor with no account, is refused)
 WRITES = {
     "create": (lambda m, a: services.create_model(data=model_data(), actor=a, today=TODAY), {"alice", "bob", "carol"}),
@@ -130,6 +164,11 @@ WRITES = {
                                                        today=TODAY), {"alice", "bob", "carol"}),
     "register an agent": (lambda m, a: card_services.save_agent(data={"name": "Agent"}, actor=a),
                           {"alice", "bob", "carol"}),
+    "configure a registry": (_registry, {"carol"}),
+    "reconcile a registry": (_reconcile, {"bob", "carol"}),
+    # Alice's own model: a model owner edits it, but linking it to a registry is the model risk officers'.
+    "link a model to a registry": (_link, {"bob", "carol"}),
+    "adopt a registered model": (_adopt, {"bob", "carol"}),
 }
 
 

@@ -34,6 +34,7 @@ from notifications.models import (
     ScheduledReportRun,
     Verification,
 )
+from registries.models import Reconciliation, Registry
 from reports.models import ReportJob
 from reviews.models import ChainCheckpoint, ModelReview
 from reviews.verify import verify_chain
@@ -94,6 +95,9 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "cards:card": ["model", objects["model"]], "cards:edit": ["model", objects["model"]],
         "cards:publish": ["model", objects["model"]], "cards:diff": ["model", objects["model"]],
         "cards:version": ["model", objects["model"], 1],
+        "registries:detail": [objects["registry"]], "registries:reconcile": [objects["registry"]],
+        "registries:adopt": [objects["finding"]], "registries:link": [objects["model"]],
+        "api:registry-detail": [objects["registry"]], "api:registry-findings": [objects["registry"]],
     }
     urls = []
     for name in sorted(set(_patterns())):
@@ -101,7 +105,8 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if name == "admin:app_list":
             urls += [(name, reverse(name, args=[label])) for label in ("auth", "axes", "inventory", "reviews",
-                                                                       "notifications", "django_celery_beat")]
+                                                                       "notifications", "django_celery_beat",
+                                                                       "registries")]
         elif name in by_name:
             urls.append((name, reverse(name, args=by_name[name])))
         elif name.startswith("admin:") and name.count("_") >= 2 and name.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
@@ -199,19 +204,21 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "cards": _digest([*ModelCardContent.objects.order_by("pk").values(),
                           *CardVersion.objects.order_by("pk").values("pk", "sha256")]),
         "agents": _digest(Agent.objects.order_by("pk").values()),
+        "registries": _digest(Registry.objects.order_by("pk").values()),
+        "reconciliations": str(Reconciliation.objects.count()),
     }
 
 
 # Notifications' records that only administrators change.
 ADMINISTRATORS_ONLY = {"others' subscriptions", "scheduled reports", "emails", "alarms", "scheduler jobs",
-                       "scheduler intervals"}
+                       "scheduler intervals", "registries"}
 # What each role must leave exactly as it found it, whatever it requests.
 UNTOUCHABLE = {
     "charlie": "all",
-    "erin": {"cards", "agents", "models", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-             "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
+    "erin": {"cards", "agents", "models", "governed", "others' models", "sample data", "policies", "reviews", "accounts",
+             "roles", "role permissions", "others' tokens", "imports", "reconciliations", *ADMINISTRATORS_ONLY},
     "alice": {"cards", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
-              "role permissions", "others' tokens", "imports", *ADMINISTRATORS_ONLY},
+              "role permissions", "others' tokens", "imports", "reconciliations", *ADMINISTRATORS_ONLY},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens", *ADMINISTRATORS_ONLY},
 }
 
@@ -247,8 +254,10 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
                   "deployment_date")],
     )
     notifications = _notification_objects(carol, job)
+    registries = _registry_objects()
     return {
         **notifications,
+        **registries,
         "policy": scheduled.pk,
         "token": ApiToken.objects.get().pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
@@ -291,6 +300,17 @@ def _notification_objects(carol, job: ReportJob) -> dict[str, Any]:
         "django_celery_beat_solarschedule": SolarSchedule.objects.create(event="sunrise", latitude=51, longitude=0).pk,
         "django_celery_beat_clockedschedule": ClockedSchedule.objects.create(clocked_time=now).pk,
     }
+
+
+def _registry_objects() -> dict[str, Any]:
+    from tests.registries.fakes import FakeRegistry, make_registry, reconcile, version
+
+    # A registry nobody listens at (reconciling it is a quick, recorded failure), last read with one
+    # untracked model to adopt.
+    registry = make_registry(url="http://127.0.0.1:9/")
+    run = reconcile(registry, FakeRegistry(version("walked-registered", 1)))
+    return {"registry": registry.pk, "finding": run.findings.get().pk, "registries_registry": registry.pk,
+            "registries_reconciliation": run.pk}
 
 
 def walk(client, objects: dict[str, Any]) -> list[str]:
@@ -346,7 +366,7 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews",
                                                                     "tokens", "others' tokens", "scheduled reports",
                                                                     "alarms", "emails", "scheduler jobs", "cards",
-                                                                    "agents"}
+                                                                    "agents", "reconciliations"}
     # The API's writes went through too: a model added, a token made, the other token revoked.
     assert AIModel.objects.filter(model_name="walked-in-api").exists()
     assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}
