@@ -165,6 +165,7 @@ DATA_MIGRATIONS = [
     ("inventory.migrations.0009_govern_models_permission", ["grant"]),
     ("api.migrations.0002_token_roles", ["grant"]),
     ("notifications.migrations.0002_grants", ["grant"]),
+    ("registries.migrations.0002_grants", ["grant"]),
 ]
 
 
