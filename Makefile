@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-# MLflow for the registry tests only (a real tracking server and MLflow's client), in its own venv:
+# MLflow for the registry tests only (a real tracking server and MLflow's client), in its own venv made by
+# make test (make run does not need it):
 # its dependencies would clash with the app's pins, and the app never imports it.
 MLFLOW_VENV := .venv-mlflow
 MLFLOW_STAMP := $(MLFLOW_VENV)/.installed
@@ -31,7 +32,7 @@ install: $(STAMP) $(MLFLOW_STAMP)
 
 # The console, plus the Celery worker with its scheduler (beat) in the background: PDF reports and
 # the scheduled jobs run here too, through the file-based broker under var/ (no server needed).
-run: install
+run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo
 	$(BIN)/python manage.py backfill_compliance_snapshots
@@ -43,7 +44,7 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
