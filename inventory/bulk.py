@@ -17,6 +17,7 @@ Django's generic walk over every field of the model for every object (an import 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -149,10 +150,15 @@ def insert_rows(model: type[models.Model], rows: Sequence[Sequence[Any]], fields
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     preparers = [_preparer(field, database) for field in fields]
+    # A text or whole-number column's value is its own parameter (see _AS_IS): checked in line,
+    # without a call, as most of a model's columns are.
+    plains = [_AS_IS.get(type(field)) for field in fields]
+    steps = list(zip(preparers, plains))
     with database.cursor() as cursor:
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             cursor.executemany(sql, [
-                [prepare(value) for prepare, value in zip(preparers, row)]
+                [value if (plain is not None and (type(value) is plain or value is None)) else prepare(value)
+                 for (prepare, plain), value in zip(steps, row)]
                 for row in rows[start : start + ROWS_PER_STATEMENT]
             ])
 
@@ -219,13 +225,20 @@ def build_instance(model: type[M], values: Mapping[str, Any]) -> M:
     return obj
 
 
+def _values_getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The named attributes of an object as a tuple, read in one call (operator.attrgetter)."""
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else lambda obj: (get(obj),)
+
+
 def insert_objects(objs: Sequence[models.Model]) -> None:
     """INSERT unsaved objects whose primary keys are set, every concrete field as it is in memory;
     they are marked saved."""
     if not objs:
         return
     fields = objs[0]._meta.concrete_fields
-    insert_rows(type(objs[0]), [[getattr(obj, field.attname) for field in fields] for obj in objs], fields)
+    values_of = _values_getter([field.attname for field in fields])
+    insert_rows(type(objs[0]), [values_of(obj) for obj in objs], fields)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
@@ -240,6 +253,10 @@ def insert_history(objs: Sequence[models.Model], *, user, actor_name: str, reaso
     fields = [field for field in history._meta.concrete_fields if field.attname != "history_id"]
     extra = {"history_date": when, "history_change_reason": reason, "history_type": kind,
              "history_user_id": getattr(user, "pk", None), "history_actor": actor_name}
-    names = [field.attname for field in fields]
-    insert_rows(history, [[extra[name] if name in extra else getattr(obj, name) for name in names] for obj in objs],
-                fields)
+    # The object's own fields first, read in one call per object, then the entry's own values (the
+    # INSERT names its columns, so their order is free).
+    own = [field for field in fields if field.attname not in extra]
+    added = [field for field in fields if field.attname in extra]
+    values_of = _values_getter([field.attname for field in own])
+    tail = tuple(extra[field.attname] for field in added)
+    insert_rows(history, [values_of(obj) + tail for obj in objs], own + added)
