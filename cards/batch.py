@@ -31,7 +31,9 @@ def card_sections_of(model_ids: Iterable[int]) -> dict[int, dict[str, str]]:
 def check_card_sections(values: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """The sections cleaned as the console's edit would store them, and each bad one's messages."""
     errors: dict[str, list[str]] = {}
-    cleaned = {name: _clean_text(name, value, errors) for name, value in values.items() if name in CONTENT_FIELDS}
+    # An empty section (most of an inventory's) is clean as it is.
+    cleaned = {name: "" if type(value) is str and not value else _clean_text(name, value, errors)
+               for name, value in values.items() if name in CONTENT_FIELDS}
     return cleaned, errors
 
 

@@ -49,9 +49,9 @@ def parse_date(value: str | dt.date, *, label: str) -> dt.date:
     text = value.strip()
     if not ISO_DATE.fullmatch(text):
         raise ValidationError(FORMAT_MESSAGE.format(label=label, value=escape_line(text)), code=FORMAT_CODE)
-    year, month, day = (int(part) for part in text.split("-"))
     try:
-        date = dt.date(year, month, day)  # year 0, month 13, February 30: no such day
+        # The text is exactly YYYY-MM-DD here, which fromisoformat reads as the same day.
+        date = dt.date.fromisoformat(text)  # year 0, month 13, February 30: no such day
     except ValueError:
         raise ValidationError(NO_SUCH_DAY_MESSAGE.format(label=label, value=text), code=FORMAT_CODE) from None
     return check_range(date, label=label)

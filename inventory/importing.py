@@ -31,7 +31,7 @@ from common import dates, text
 from common.actors import Actor
 from common.authz import allows, require
 from inventory import permissions
-from inventory.bulk import insert_history, insert_objects, next_ids, update_rows
+from inventory.bulk import build_instance, insert_history, insert_objects, next_ids, update_rows
 from inventory.models import DUPLICATE_NAME_MESSAGE, NAME_KEY_MAX_LENGTH, AIModel, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import schedule
 from inventory.services import SCHEDULE_INPUTS, owner_errors
@@ -215,7 +215,9 @@ def check_new_models(*, rows: Sequence[Mapping[str, Any]], actor: Actor, today: 
         if status != Status.ACTIVE and not may_govern:
             errors["status"] = [GOVERN_ROW_MESSAGE]
         errors.update(owner_errors(fields, actor, adding=True))
-        model = AIModel(**{key: value for key, value in fields.items() if key not in errors}, status=status)
+        values = {key: value for key, value in fields.items() if key not in errors}
+        values["status"] = status
+        model = build_instance(AIModel, values)
         model.status_changed_on = _status_date(status_date, model, today=today, errors=errors) or today
         if isinstance(model.deployment_date, dt.date) and model.risk_tier in TIERS:
             schedule(model, policy)

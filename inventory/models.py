@@ -512,9 +512,22 @@ class AIModel(models.Model):
         return reverse("inventory:detail", args=[self.pk])
 
     def compute_state_hash(self) -> str:
+        """The state hash of the definition as it stands (inventory.hashing.model_state_hash).
+
+        Remembered with the values it was computed from, and given again while they have not
+        changed: an import asks for each model's hash when it checks it, when it plans its review
+        record and when it notes the review, and the hash is a function of those values alone."""
         from inventory.hashing import model_state_hash
 
-        return model_state_hash(self.definition())
+        definition = self.definition()
+        values = tuple(definition.values())
+        kinds = tuple(map(type, values))  # equal values of one type have one canonical text
+        memo = self.__dict__.get("_state_hash_memo")
+        if memo is not None and memo[0] == values and memo[1] == kinds:
+            return memo[2]
+        state_hash = model_state_hash(definition)
+        self.__dict__["_state_hash_memo"] = (values, kinds, state_hash)
+        return state_hash
 
     def due_state(self, *, today: dt.date) -> DueState:
         return DueState.of(next_review_date=self.next_review_date, status=self.status, today=today)

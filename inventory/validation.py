@@ -10,7 +10,8 @@ its name key) and dates common.dates (YYYY-MM-DD within range), as on every othe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -130,18 +131,49 @@ def _normalize_value(key: str, value: Any) -> Any:
     return value
 
 
+def _text_normalizer(key: str, rule: Callable[..., str]) -> Callable[[Any], Any]:
+    field_label = label(key)
+
+    def normalized(value: Any) -> Any:
+        if isinstance(value, str):
+            return rule(value.strip(), label=field_label)
+        return "" if value is None else value
+
+    return normalized
+
+
+def _normalizer(key: str) -> Callable[[Any], Any]:
+    """_normalize_value for one field, its rule chosen once (an import normalises every field of
+    100,000 rows); the same values and the same errors."""
+    if key in NAME_FIELDS:
+        return _text_normalizer(key, text.clean_name)
+    if key in LINE_FIELDS:
+        return _text_normalizer(key, text.clean_line)
+    if key in MULTILINE_FIELDS:
+        return _text_normalizer(key, text.clean_text)
+    return functools.partial(_normalize_value, key)
+
+
+_NORMALIZERS: dict[str, Callable[[Any], Any]] = {}
+_SETTABLE = frozenset({*EDITABLE_FIELDS, "status"})
+
+
 def normalize_fields(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Like normalize(), but returns the well-formed values and the errors of the rest."""
     errors: dict[str, list[str]] = {}
-    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - {"status"})
+    unknown = sorted(set(data) - _SETTABLE)
     for name in unknown:
         errors[name] = [UNKNOWN_FIELD_MESSAGE.format(fields=", ".join(EDITABLE_FIELDS))]
     clean: dict[str, Any] = {}
+    normalizers = _NORMALIZERS
     for key, value in data.items():
         if key in unknown:
             continue
+        normalized = normalizers.get(key)
+        if normalized is None:
+            normalized = normalizers[key] = _normalizer(key)
         try:
-            clean[key] = _normalize_value(key, value)
+            clean[key] = normalized(value)
         except ValidationError as exc:
             errors[key] = exc.messages
     return clean, errors

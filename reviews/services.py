@@ -16,7 +16,7 @@ from common import dates, text
 from common.actors import Actor
 from common.authz import require
 from inventory import scheduling
-from inventory.bulk import insert_objects
+from inventory.bulk import build_instance, insert_objects
 from inventory.models import AIModel, ReviewPolicy, Status
 from reviews import hashing, permissions
 from reviews.models import SATISFACTORY_OUTCOMES, ModelReview, Outcome
@@ -151,24 +151,24 @@ def _unchained_record(
     actor: Actor, now: dt.datetime,
 ) -> ModelReview:
     """A record of one review as it finds its model, not yet placed in the chain."""
-    return ModelReview(
-        id=uuid.uuid4(),
-        model=model,
-        model_name=model.model_name,
-        review_date=fields["review_date"],
-        reviewer=fields["reviewer"],
-        reviewer_user=fields["reviewer_user"],
-        outcome=fields["outcome"],
-        notes=fields["notes"],
-        model_state_hash=hashing.model_state_hash(model.definition()),
-        policy_version=policy.version,
-        last_review_before=model.last_review_date,
-        next_review_before=model.next_review_date,
-        next_review_date=next_review_date,
-        corrects=fields["corrects"],
-        recorded_by=actor.name,
-        created_at=now,
-    )
+    return build_instance(ModelReview, {
+        "id": uuid.uuid4(),
+        "model": model,
+        "model_name": model.model_name,
+        "review_date": fields["review_date"],
+        "reviewer": fields["reviewer"],
+        "reviewer_user": fields["reviewer_user"],
+        "outcome": fields["outcome"],
+        "notes": fields["notes"],
+        "model_state_hash": model.compute_state_hash(),
+        "policy_version": policy.version,
+        "last_review_before": model.last_review_date,
+        "next_review_before": model.next_review_date,
+        "next_review_date": next_review_date,
+        "corrects": fields["corrects"],
+        "recorded_by": actor.name,
+        "created_at": now,
+    })
 
 
 def _new_record(

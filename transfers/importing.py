@@ -36,7 +36,7 @@ from reviews.services import write_history
 from transfers import history
 from transfers.columns import CARD_FIELDS, MODEL_COLUMNS
 from transfers.mapping import Resolution, check_mapping_used, column_notices, missing_message, resolve
-from transfers.rows import CellProblem, read_cell
+from transfers.rows import CellProblem, reader
 from transfers.tables import FileRefused, Problem, Source
 
 CHUNK = 2000
@@ -130,23 +130,28 @@ class Unit:
 
 def _model_rows(source: Source, resolution: Resolution) -> Iterator[ModelRow]:
     table = source.models
-    columns = [next((c for c in MODEL_COLUMNS if c.field == name), None) if name else None
-               for name in resolution.fields]
+    # Each imported column's place in the row, header, field, reader and part of the row, worked
+    # out once for the file.
+    plan = []
+    for index, (name, header) in enumerate(zip(resolution.fields, resolution.headers)):
+        column = next((c for c in MODEL_COLUMNS if c.field == name), None) if name else None
+        if column is not None:
+            part = 1 if column.field in DERIVED_FIELDS else 2 if column.field in CARD_FIELDS else 0
+            plan.append((index, header, column.field, reader(column), part))
     for number, cells in table.rows:
         values: dict[str, Any] = {}
         given: dict[str, Any] = {}
         card: dict[str, Any] = {}
+        targets = (values, given, card)
         problems: list[Problem] = []
-        for column, header, cell in zip(columns, resolution.headers, cells):
-            if column is None:
-                continue
+        width = len(cells)
+        for index, header, name, read, part in plan:
+            if index >= width:
+                break
             try:
-                value = read_cell(column, cell)
+                targets[part][name] = read(cells[index])
             except CellProblem as exc:
-                problems.append(Problem(str(exc), row=number, column=header, field=column.field, json=table.json))
-                continue
-            target = given if column.field in DERIVED_FIELDS else card if column.field in CARD_FIELDS else values
-            target[column.field] = value
+                problems.append(Problem(str(exc), row=number, column=header, field=name, json=table.json))
         yield ModelRow(number, values, given, problems, card)
 
 

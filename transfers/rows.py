@@ -9,7 +9,9 @@ is a bare number, which is what a date cell formatted as a number looks like.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -70,15 +72,6 @@ def _date(cell: Any, label: str) -> dt.date | None:
         raise CellProblem(exc.messages[0]) from None
 
 
-def _choice(cell: Any, column: Column) -> str:
-    value = _text(cell).strip()
-    folded = value.casefold()
-    for code, label in column.choices:
-        if folded in (code, label.casefold()):
-            return code
-    return value
-
-
 def _number(cell: Any, label: str) -> int | None:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
@@ -93,10 +86,29 @@ def _number(cell: Any, label: str) -> int | None:
 
 def read_cell(column: Column, cell: Any) -> Any:
     """The value of one cell for ``column``; CellProblem saying what was expected."""
+    return reader(column)(cell)
+
+
+@functools.cache
+def reader(column: Column) -> Callable[[Any], Any]:
+    """read_cell for one column, chosen once for the column rather than once per cell (an import
+    reads millions of cells). A text cell of a CSV file is always a string, so that case comes first."""
     if column.kind == DATE:
-        return _date(cell, column.label)
+        label = column.label
+        return lambda cell: _date(cell, label)
     if column.kind == CHOICE:
-        return _choice(cell, column)
+        # Each way of writing a choice (its code or its label, in any case) to its code.
+        codes = {}
+        for code, label in reversed(column.choices):
+            codes[label.casefold()] = code
+            codes[code] = code
+
+        def choice(cell: Any) -> str:
+            value = _text(cell).strip()
+            return codes.get(value.casefold(), value)
+
+        return choice
     if column.kind == NUMBER:
-        return _number(cell, column.label)
-    return _text(cell)
+        label = column.label
+        return lambda cell: _number(cell, label)
+    return lambda cell: restore(cell) if type(cell) is str else _text(cell)
