@@ -4,7 +4,18 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api.views import (
-    cards, compliance, dashboard, docs, models, packages, policies, registries, reports, reviews, subjects, tokens,
+    cards,
+    compliance,
+    dashboard,
+    docs,
+    models,
+    packages,
+    policies,
+    registries,
+    reports,
+    reviews,
+    subjects,
+    tokens,
 )
 from cards.models import CardKind
 

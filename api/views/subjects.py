@@ -37,7 +37,7 @@ class _SubjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = [FilterBackend]
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
-    model_class: type[AISystem] | type[Agent]
+    model_class: type[AISystem | Agent]
     create_serializer: type
     change_serializer: type
     # save_system or save_agent, and the keyword it takes the object by.
