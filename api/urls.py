@@ -4,8 +4,20 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api.views import (
-    cards, compliance, dashboard, docs, models, packages, policies, registries, reports, reviews, tokens,
+    cards,
+    compliance,
+    dashboard,
+    docs,
+    models,
+    packages,
+    policies,
+    registries,
+    reports,
+    reviews,
+    subjects,
+    tokens,
 )
+from cards.models import CardKind
 
 app_name = "api"
 
@@ -17,6 +29,21 @@ router.register("reports/jobs", reports.ReportJobViewSet, basename="report-job")
 router.register("packages", packages.PackageViewSet, basename="package")
 router.register("tokens", tokens.TokenViewSet, basename="token")
 router.register("registries", registries.RegistryViewSet, basename="registry")
+router.register("systems", subjects.SystemViewSet, basename="system")
+router.register("agents", subjects.AgentViewSet, basename="agent")
+
+
+def subject_card_paths(kind: str, prefix: str) -> list:
+    """A system's or an agent's card: the shapes of a model's, without CycloneDX (model cards only)."""
+    return [
+        path(f"{prefix}/<int:pk>/card/", cards.SubjectCardView.as_view(kind=kind), name=f"{kind}-card"),
+        path(f"{prefix}/<int:pk>/card/versions/", cards.CardVersionsView.as_view(kind=kind),
+             name=f"{kind}-card-versions"),
+        path(f"{prefix}/<int:pk>/card/versions/<int:number>/", cards.CardVersionView.as_view(kind=kind),
+             name=f"{kind}-card-version"),
+        path(f"{prefix}/<int:pk>/card/diff/", cards.CardDiffView.as_view(kind=kind), name=f"{kind}-card-diff"),
+    ]
+
 
 urlpatterns = [
     path("audit-trail/verification/", reviews.VerificationView.as_view(), name="verification"),
@@ -33,6 +60,9 @@ urlpatterns = [
     path("models/<int:pk>/card/versions/<int:number>/", cards.CardVersionView.as_view(), name="model-card-version"),
     path("models/<int:pk>/card/versions/<int:number>/cyclonedx/", cards.CardVersionBomView.as_view(),
          name="model-card-version-cyclonedx"),
+    path("models/<int:pk>/card/diff/", cards.CardDiffView.as_view(), name="model-card-diff"),
+    *subject_card_paths(CardKind.SYSTEM.value, "systems"),
+    *subject_card_paths(CardKind.AGENT.value, "agents"),
     path("schema/", docs.schema, name="schema"),
     path("docs/", docs.swagger_ui, name="docs"),
     path("redoc/", docs.redoc, name="redoc"),

@@ -211,17 +211,22 @@ def publish_card(*, kind: str, subject: AIModel | AISystem | Agent, actor: Actor
     it describes. A model's publication is noted on the model (compliance's "current card")."""
     name = getattr(subject, "model_name", None) or subject.name
     require(actor, _may_publish(kind, subject), f"publish the card of {name}")
-    card = build_card(kind, subject, today=today)
     latest = CardVersion.objects.of(kind, subject.pk).aggregate(latest=Max("version"))["latest"] or 0
+    if kind == CardKind.MODEL:
+        # Noted before the card is built, the row locked until the version is saved: the card's
+        # compliance section then reads the model with this very card current, the state the
+        # publication brings about (not the card rule's breach that the publication ends).
+        state_hash = AIModel.objects.select_for_update().filter(pk=subject.pk).values_list(
+            "state_hash", flat=True).get()
+        inventory_services.note_card_published(model=subject, state_hash=state_hash, at=now, actor=actor,
+                                               reason=f"model card version {latest + 1} published")
+    card = build_card(kind, subject, today=today)
     version = CardVersion(
         kind=kind, subject_id=subject.pk, subject_name=name, version=latest + 1, document=card,
         sha256=document.card_sha256(card), state_hash=document.subject_state_hash(card),
         published_by=actor.name, published_at=now,
     )
     version.save()
-    if kind == CardKind.MODEL:
-        inventory_services.note_card_published(model=subject, state_hash=version.state_hash, at=now, actor=actor,
-                                               reason=f"model card version {version.version} published")
     return version
 
 
@@ -239,17 +244,21 @@ def publish_model_cards(*, models: QuerySet[AIModel], actor: Actor, now: dt.date
                 f"publish the card of {model.model_name}")
     if not subjects:
         return 0
-    cards = document.model_cards(AIModel.objects.filter(pk__in=models.values("pk")), today=today)
-    latest = dict(CardVersion.objects.filter(kind=CardKind.MODEL, subject_id__in=models.values("pk"))
+    # Noted first, as publish_card does, so that each card's compliance reads its model with this card
+    # current.
+    for model in subjects:
+        model.card_state_hash = model.state_hash
+    inventory_services.note_cards_published(models=subjects, at=now, actor=actor, reason=reason)
+    cards = document.model_cards(AIModel.objects.filter(pk__in=[model.pk for model in subjects]), today=today)
+    latest = dict(CardVersion.objects.filter(kind=CardKind.MODEL, subject_id__in=[model.pk for model in subjects])
                   .values("subject_id").annotate(latest=Max("version")).values_list("subject_id", "latest"))
-    versions = []
-    for model, card in zip(subjects, cards, strict=True):
-        versions.append(CardVersion(
+    versions = [
+        CardVersion(
             kind=CardKind.MODEL, subject_id=model.pk, subject_name=model.model_name,
             version=latest.get(model.pk, 0) + 1, document=card, sha256=document.card_sha256(card),
             state_hash=document.subject_state_hash(card), published_by=actor.name, published_at=now,
-        ))
-        model.card_state_hash = versions[-1].state_hash
+        )
+        for model, card in zip(subjects, cards, strict=True)
+    ]
     CardVersion.objects.bulk_create(versions, batch_size=BULK_BATCH)
-    inventory_services.note_cards_published(models=subjects, at=now, actor=actor, reason=reason)
     return len(versions)

@@ -1,4 +1,4 @@
-"""Bodies and answers of the card endpoints (/api/v1/models/<id>/card/...)."""
+"""Bodies and answers of the card endpoints (/api/v1/{models,systems,agents}/<id>/card/...)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,31 @@ class CardVersionSerializer(serializers.Serializer):
     state_hash = serializers.CharField()
     published_by = serializers.CharField()
     published_at = serializers.DateTimeField()
+
+
+# The largest version number asked for (a larger one is 400, not a database overflow).
+MAX_VERSION = 2**31 - 1
+
+
+class CardDiffQuerySerializer(serializers.Serializer):
+    def get_fields(self):
+        # "from" is a Python keyword: declared here rather than as a class attribute.
+        return {
+            "from": serializers.IntegerField(min_value=1, max_value=MAX_VERSION, help_text="The older version."),
+            "to": serializers.IntegerField(min_value=1, max_value=MAX_VERSION, help_text="The newer version."),
+        }
+
+
+class ChangeSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="The value's place in the card, e.g. sections.limitations.text.")
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class CardDiffSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "from": CardVersionSerializer(help_text="The older version's publication."),
+            "to": CardVersionSerializer(help_text="The newer version's publication."),
+            "changes": ChangeSerializer(many=True),
+        }

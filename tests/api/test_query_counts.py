@@ -9,6 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cards.models import AISystem
+from cards.services import publish_card, save_agent, save_system
+from common.actors import Actor
+from inventory.models import AIModel
 from reports.models import ReportJob
 from tests.api.conftest import Api, make_token
 from tests.conftest import NOW
@@ -21,6 +25,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 # groups' permissions.
 SIGN_IN = 1
 ROLE_CHECK = 2
+TRUSTED = Actor(name="tests", trusted=True)
 
 BUDGETS = {
     # The count, the page (owner and policy version joined).
@@ -43,6 +48,11 @@ BUDGETS = {
     # The latest change id, then the portfolio: every count in two, three short lists (the high-risk
     # one in up to two), the trend. Cached until the inventory changes: then the change id alone.
     "/api/v1/dashboard/": SIGN_IN + ROLE_CHECK + 1 + 7,
+    # The count, the page (owner accounts joined), the page's member models.
+    "/api/v1/systems/": SIGN_IN + ROLE_CHECK + 3,
+    "/api/v1/systems/?q=system&owner=bob": SIGN_IN + ROLE_CHECK + 3,
+    "/api/v1/agents/": SIGN_IN + ROLE_CHECK + 3,
+    "/api/v1/agents/?autonomy_level=supervised&q=agent": SIGN_IN + ROLE_CHECK + 3,
 }
 
 
@@ -59,6 +69,12 @@ def inventory_of(count: int, owner) -> None:
         ReportJob.objects.create(kind="package", format="zip", filters={"framework": "sr26-2", "scope": "all"},
                                  requested_by=owner, requested_by_name="bob", requested_at=NOW, as_of=NOW.date())
         make_token(owner, name=f"token {i}")
+        # An AI system and an agent per model, each with the models so far as members.
+        members = list(AIModel.objects.values_list("model_name", flat=True))
+        save_system(data={"name": f"system {model.pk}", "ai_models": members, "owner": owner}, actor=TRUSTED)
+        save_agent(data={"name": f"agent {model.pk}", "ai_models": members, "owner": owner}, actor=TRUSTED)
+        publish_card(kind="system", subject=AISystem.objects.order_by("pk").first(), actor=TRUSTED, now=NOW,
+                     today=NOW.date())
 
 
 def queries(api: Api, url: str) -> int:
@@ -78,6 +94,18 @@ def test_a_list_endpoint_answers_in_a_fixed_number_of_queries(bob, url):
     with_many = queries(api, url)
 
     assert with_few == with_many == BUDGETS[url]
+
+
+def test_a_cards_versions_are_read_in_a_fixed_number_of_queries(bob):
+    api = Api(make_token(bob))
+    api.get("/api/v1/me/")
+    inventory_of(3, bob)
+    url = f"/api/v1/systems/{AISystem.objects.order_by('pk').first().pk}/card/versions/"
+    with_few = queries(api, url)
+    inventory_of(12, bob)  # twelve more versions of the same system's card
+
+    # The system (its owner joined), its models (prefetched with it), the versions.
+    assert with_few == queries(api, url) == SIGN_IN + ROLE_CHECK + 3
 
 
 def test_the_dashboard_is_one_read_when_nothing_changed(bob):

@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from api import services
 from api.models import ApiToken
-from cards.services import publish_card
+from cards.models import Agent, AISystem
+from cards.services import publish_card, save_agent, save_system
 from common.actors import Actor
 from inventory.models import ReviewPolicy
 from reports.models import ReportJob
@@ -49,6 +50,39 @@ class Case(NamedTuple):
 
 POLICY = {"effective_date": "2026-11-27", "critical_days": 30, "high_days": 90, "medium_days": 180, "low_days": 365,
           "approval_reference": "Model Risk Committee, 2026-11-20", "rationale": "The role matrix."}
+
+def subject_cases(path: str, kind: str) -> dict[str, Case]:
+    """An AI system's or an agent's endpoints: bob's (only model risk officers and administrators
+    change it) and alice's (she owns it, so she may too)."""
+    writers = frozenset({"carol", "bob", "alice"})
+    return {
+        f"list {path}": Case("get", lambda o: f"/api/v1/{path}/", EVERY_ROLE),
+        f"register a {kind}": Case("post", lambda o: f"/api/v1/{path}/", writers, 201, {"name": "registered"}),
+        f"read a {kind}": Case("get", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/", EVERY_ROLE),
+        f"change another's {kind}": Case("patch", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/",
+                                         frozenset({"carol", "bob"}), 200, {"purpose": "Changed"}),
+        f"change alice's {kind}": Case("patch", lambda o: f"/api/v1/{path}/{o[f'alices {kind}']}/", writers, 200,
+                                       {"purpose": "Changed"}),
+        f"replace a {kind}": Case("put", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/", frozenset(), body={},
+                                  refused=405),
+        f"delete a {kind}": Case("delete", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/", frozenset(),
+                                 refused=405),
+        f"a {kind}'s card": Case("get", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/card/", EVERY_ROLE),
+        # Its sections are its own fields, changed on it.
+        f"change a {kind}'s card": Case("patch", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/card/", frozenset(),
+                                        body={}, refused=405),
+        f"list a {kind}'s card versions": Case("get", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/card/versions/",
+                                               EVERY_ROLE),
+        f"publish another's {kind} card": Case("post", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/card/versions/",
+                                               frozenset({"carol", "bob"}), 201),
+        f"publish alice's {kind} card": Case("post", lambda o: f"/api/v1/{path}/{o[f'alices {kind}']}/card/versions/",
+                                             writers, 201),
+        f"read a {kind} card version": Case("get", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/card/versions/1/",
+                                            EVERY_ROLE),
+        f"compare {kind} card versions": Case(
+            "get", lambda o: f"/api/v1/{path}/{o[f'bobs {kind}']}/card/diff/?from=1&to=2", EVERY_ROLE),
+    }
+
 
 CASES: dict[str, Case] = {
     "list models": Case("get", lambda o: "/api/v1/models/", EVERY_ROLE),
@@ -121,6 +155,9 @@ CASES: dict[str, Case] = {
     "read a card version": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/versions/1/", EVERY_ROLE),
     "a card version as CycloneDX": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/versions/1/cyclonedx/",
                                         EVERY_ROLE),
+    "compare card versions": Case("get", lambda o: f"/api/v1/models/{o['bobs']}/card/diff/?from=1&to=1", EVERY_ROLE),
+    **{case: value for path, kind in (("systems", "system"), ("agents", "agent"))
+       for case, value in subject_cases(path, kind).items()},
 }
 
 
@@ -144,12 +181,25 @@ def objects(alice, bob, carol) -> dict[str, Any]:
     job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
                                    requested_at=NOW, as_of=NOW.date())
     make_token(carol, name="carols")
-    publish_card(kind="model", subject=bobs, actor=Actor(name="tests", trusted=True), now=NOW, today=NOW.date())
+    trusted = Actor(name="tests", trusted=True)
+    publish_card(kind="model", subject=bobs, actor=trusted, now=NOW, today=NOW.date())
+    subjects = {}
+    for kind, save in (("system", save_system), ("agent", save_agent)):
+        subjects[f"bobs {kind}"] = save(data={"name": f"bob's {kind}", "owner": "bob", "ai_models": ["bobs-model"]},
+                                        actor=trusted).pk
+        subjects[f"alices {kind}"] = save(data={"name": f"alice's {kind}", "owner": "alice"}, actor=trusted).pk
+        for _ in range(2):  # two versions to compare
+            publish_card(kind=kind, subject=_subject(kind, subjects[f"bobs {kind}"]), actor=trusted, now=NOW,
+                         today=NOW.date())
     registry = make_registry()
     reconcile(registry, FakeRegistry(version("fraud", 1)))
-    return {"registry": registry.pk, "bobs": bobs.pk, "alices": alices.pk, "reviewed": reviewed.pk, "review": review.pk,
+    return {**subjects, "registry": registry.pk, "bobs": bobs.pk, "alices": alices.pk, "reviewed": reviewed.pk, "review": review.pk,
             "job": job.pk,
             "policy": ReviewPolicy.objects.get().pk, "carols_token": ApiToken.objects.get(name="carols").pk}
+
+
+def _subject(kind: str, pk: int) -> AISystem | Agent:
+    return (AISystem if kind == "system" else Agent).objects.get(pk=pk)
 
 
 def client_for(persona: str, request) -> Api:

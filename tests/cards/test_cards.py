@@ -215,6 +215,43 @@ def test_a_model_change_makes_its_card_out_of_date():
     assert AIModel.objects.without_current_card().filter(pk=model.pk).exists()
 
 
+def _card_rules(card) -> list[str]:
+    return [violation["rule"] for violation in card["compliance"]["violations"]]
+
+
+def test_a_published_card_records_compliance_with_itself_current():
+    from inventory import services as inventory_services
+
+    model = make_model(risk_tier="high", deployment_environment="prod")
+    # As it reads before publication, the card names the rule its publication meets...
+    assert "prod-without-current-card" in _card_rules(services.build_card("model", model, today=TODAY))
+
+    first = _publish(model)
+    # ... as published, it does not: the state it records is the one the publication brings about.
+    assert "prod-without-current-card" not in _card_rules(first.document)
+    assert first.state_hash == model.state_hash == type(model).objects.get(pk=model.pk).card_state_hash
+
+    # A later definition change breaks the rule again; the next publication meets it again.
+    inventory_services.update_model(model=model, changes={"vendor": "Acme"}, actor=TRUSTED, today=TODAY)
+    assert "prod-without-current-card" in _card_rules(services.build_card("model", model, today=TODAY))
+    second = _publish(model)
+    assert "prod-without-current-card" not in _card_rules(second.document)
+    assert second.version == 2 and second.state_hash != first.state_hash
+
+
+def test_bulk_publishing_records_compliance_with_each_card_current():
+    from inventory.models import AIModel
+
+    models = [make_model(risk_tier="critical", deployment_environment="prod") for _ in range(2)]
+
+    services.publish_model_cards(models=AIModel.objects.filter(pk__in=[m.pk for m in models]), actor=TRUSTED,
+                                 now=NOW, today=TODAY)
+
+    for version in CardVersion.objects.all():
+        assert "prod-without-current-card" not in _card_rules(version.document)
+    assert not AIModel.objects.without_current_card().exists()
+
+
 def test_version_numbers_are_unique_per_card():
     model = make_model()
     version = _publish(model)

@@ -22,7 +22,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from api.models import ApiToken
 from cards import services as card_services
-from cards.models import Agent, CardVersion, ModelCardContent
+from cards.models import Agent, AISystem, CardVersion, ModelCardContent
 from common.actors import Actor
 from inventory import scheduling
 from inventory.models import AIModel, ReviewPolicy
@@ -98,6 +98,10 @@ def concrete_urls(objects: dict[str, Any]) -> list[tuple[str, str]]:
         "registries:detail": [objects["registry"]], "registries:reconcile": [objects["registry"]],
         "registries:adopt": [objects["finding"]], "registries:link": [objects["model"]],
         "api:registry-detail": [objects["registry"]], "api:registry-findings": [objects["registry"]],
+        "api:model-card-diff": model,
+        **{f"api:{kind}-{suffix}": [objects[kind]] for kind in ("system", "agent")
+           for suffix in ("detail", "card", "card-versions", "card-diff")},
+        "api:system-card-version": [objects["system"], 1], "api:agent-card-version": [objects["agent"], 1],
     }
     urls = []
     for name in sorted(set(_patterns())):
@@ -164,6 +168,11 @@ def api_body(name: str, objects: dict[str, Any]) -> dict[str, Any]:
         "api:report-request": {"kind": "risk", "format": "csv"},
         "api:token-list": {"name": "walker"},
         "api:model-card": {"limitations": "walked through the API"},
+        # bob's system and agent keep their owner, so that nothing but the role stops a change.
+        "api:system-list": {"name": "walked-system-api", "owner": "bob", "ai_models": []},
+        "api:system-detail": {"purpose": "walked through the API", "owner": "bob", "ai_models": []},
+        "api:agent-list": {"name": "walked-agent-api", "owner": "bob", "autonomy_level": "autonomous"},
+        "api:agent-detail": {"stop_procedure": "walked through the API", "owner": "bob"},
     }
     return bodies.get(name, {})
 
@@ -204,6 +213,14 @@ def fingerprint(existing: list[int]) -> dict[str, str]:
         "cards": _digest([*ModelCardContent.objects.order_by("pk").values(),
                           *CardVersion.objects.order_by("pk").values("pk", "sha256")]),
         "agents": _digest(Agent.objects.order_by("pk").values()),
+        "systems": _digest([*AISystem.objects.order_by("pk").values(),
+                            *AISystem.ai_models.through.objects.order_by("pk").values()]),
+        # A model owner registers her own, and may change only those.
+        "others' systems and agents": _digest([
+            *AISystem.objects.exclude(owner__username="alice").order_by("pk").values(),
+            *AISystem.ai_models.through.objects.exclude(aisystem__owner__username="alice").order_by("pk").values(),
+            *Agent.objects.exclude(owner__username="alice").order_by("pk").values(),
+            *Agent.ai_models.through.objects.exclude(agent__owner__username="alice").order_by("pk").values()]),
         "registries": _digest(Registry.objects.order_by("pk").values()),
         "reconciliations": str(Reconciliation.objects.count()),
     }
@@ -215,9 +232,9 @@ ADMINISTRATORS_ONLY = {"others' subscriptions", "scheduled reports", "emails", "
 # What each role must leave exactly as it found it, whatever it requests.
 UNTOUCHABLE = {
     "charlie": "all",
-    "erin": {"cards", "agents", "models", "governed", "others' models", "sample data", "policies", "reviews", "accounts",
+    "erin": {"cards", "agents", "systems", "models", "governed", "others' models", "sample data", "policies", "reviews", "accounts",
              "roles", "role permissions", "others' tokens", "imports", "reconciliations", *ADMINISTRATORS_ONLY},
-    "alice": {"cards", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
+    "alice": {"cards", "others' systems and agents", "governed", "others' models", "sample data", "policies", "reviews", "accounts", "roles",
               "role permissions", "others' tokens", "imports", "reconciliations", *ADMINISTRATORS_ONLY},
     "bob": {"sample data", "policies", "accounts", "roles", "role permissions", "others' tokens", *ADMINISTRATORS_ONLY},
 }
@@ -232,6 +249,7 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
     review = record_review(theirs, review_date=dt.date(2026, 11, 20)).review
     card_services.publish_card(kind="model", subject=theirs, actor=Actor(name="tests", trusted=True),
                                now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), today=dt.date(2026, 11, 27))
+    subjects = _subject_objects(bob)
     job = ReportJob.objects.create(kind="risk", format="pdf", requested_by=bob, requested_by_name="bob",
                                    requested_at=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), as_of=dt.date(2026, 11, 27))
     checkpoint = ChainCheckpoint.objects.create(sequence=1, chain_hash=review.chain_hash,
@@ -258,6 +276,7 @@ def objects(alice, bob, carol, erin, charlie) -> dict[str, Any]:
     return {
         **notifications,
         **registries,
+        **subjects,
         "policy": scheduled.pk,
         "token": ApiToken.objects.get().pk,
         # The walked model keeps its owner in the body, so that nothing but the role stops a change.
@@ -300,6 +319,19 @@ def _notification_objects(carol, job: ReportJob) -> dict[str, Any]:
         "django_celery_beat_solarschedule": SolarSchedule.objects.create(event="sunrise", latitude=51, longitude=0).pk,
         "django_celery_beat_clockedschedule": ClockedSchedule.objects.create(clocked_time=now).pk,
     }
+
+
+def _subject_objects(bob) -> dict[str, Any]:
+    """bob's AI system and agent (using bob's model), each with a published card."""
+    trusted = Actor(name="tests", trusted=True)
+    objects = {}
+    for kind, save in (("system", card_services.save_system), ("agent", card_services.save_agent)):
+        subject = save(data={"name": f"bob's {kind}", "owner": bob, "ai_models": ["bobs-model"]}, actor=trusted)
+        card_services.publish_card(kind=kind, subject=subject, actor=trusted,
+                                   now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC), today=dt.date(2026, 11, 27))
+        objects[kind] = subject.pk
+    objects["cards_aisystem"], objects["cards_agent"] = objects["system"], objects["agent"]
+    return objects
 
 
 def _registry_objects() -> dict[str, Any]:
@@ -366,9 +398,11 @@ def test_the_walk_reaches_writes_that_the_roles_allow(client, objects, carol):
     assert {key for key in before if before[key] != after[key]} >= {"models", "sample data", "policies", "reviews",
                                                                     "tokens", "others' tokens", "scheduled reports",
                                                                     "alarms", "emails", "scheduler jobs", "cards",
-                                                                    "agents", "reconciliations"}
+                                                                    "agents", "systems", "reconciliations"}
     # The API's writes went through too: a model added, a token made, the other token revoked.
     assert AIModel.objects.filter(model_name="walked-in-api").exists()
+    assert AISystem.objects.filter(name="walked-system-api").exists() and Agent.objects.filter(
+        name="walked-agent-api").exists()
     assert set(ApiToken.objects.values_list("name", flat=True)) >= {"walker", "Walkers"}
     assert ApiToken.objects.get(name="the administrator's").revoked_by == "carol"
     # Review records were added (a review, sample data's reviews), never changed or removed.
