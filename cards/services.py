@@ -158,6 +158,13 @@ def _save_subject(subject: AISystem | Agent, data: Mapping[str, Any], actor: Act
     if errors:
         raise ValidationError(errors)
     members = values.pop("ai_models", None)
+    if not adding:
+        # A change that changes nothing writes nothing, and so leaves no empty history entry.
+        values = {field: value for field, value in values.items() if getattr(subject, field) != value}
+        if members is not None and {model.pk for model in members} == set(subject.ai_models.values_list("pk", flat=True)):
+            members = None
+        if not values and members is None:
+            return subject
     for field, value in values.items():
         setattr(subject, field, value)
     stamp(subject, actor, f"{kind} saved")

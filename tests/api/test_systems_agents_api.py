@@ -55,6 +55,18 @@ def test_an_owner_registers_a_system_reads_it_and_changes_it(as_alice, models):
     assert as_alice.get(f"/api/v1/systems/{body['id']}/").json() == changed.json()
 
 
+@pytest.mark.parametrize("change", [{}, {"purpose": "Stops card fraud", "ai_models": ["chat-llm", "fraud-gbm"]}])
+def test_a_change_that_changes_nothing_writes_nothing(as_alice, models, change):
+    created = as_alice.post("/api/v1/systems/", {"name": "Fraud platform", "purpose": "Stops card fraud",
+                                                 "ai_models": ["fraud-gbm", "chat-llm"]}).json()
+    before = _snapshot()
+
+    answer = as_alice.patch(f"/api/v1/systems/{created['id']}/", change)
+
+    assert answer.status_code == 200, answer.content
+    assert _snapshot() == before  # no history entry without a change
+
+
 def test_an_agent_has_its_autonomy_level_and_oversight_fields(as_bob, models):
     created = as_bob.post("/api/v1/agents/", {"name": "Refund agent", "autonomy_level": "conditional",
                                               "stop_procedure": "Ops turn off the refund tool.", "owner": "alice",
