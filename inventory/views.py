@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +14,10 @@ from django.views.decorators.http import require_POST
 from common.forms import add_service_errors
 from common.paging import paginate
 from common.panels import panels_for
-from inventory import permissions, services
-from inventory.filters import AIModelFilterSet
+from inventory import caching, permissions, services
+from inventory.filters import AIModelFilterSet, sort_headers
 from inventory.forms import AIModelForm, StatusForm
-from inventory.history import latest_change_id, model_history
+from inventory.history import model_history
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, Status
 
 # The inventory list and the model page, as other apps name them to add a panel (common.panels).
@@ -35,7 +34,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
     today = _today()
     filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.for_list(), today=today)
     paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
-    suggestions = _values_in_use()
+    suggestions = caching.per_change(request, "values-in-use", AIModel.objects.values_in_use)
     for name in suggestions:
         filterset.form.fields[name].widget.attrs["list"] = f"{name}-values"
     return render(
@@ -47,6 +46,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "models": paged.items,
             # Each model on the page with where it stands against its review date.
             "rows": [(model, model.due_state(today=today)) for model in paged.items],
+            "sort_headers": sort_headers(filterset.form),
             "today": today,
             "query": paged.query.urlencode(),
             "can_add": permissions.can_add(request.user),
@@ -54,17 +54,6 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "suggestions": suggestions,
         },
     )
-
-
-# Suggestions are cached per change of the inventory (at most this long, as the dashboard's figures).
-SUGGESTIONS_SECONDS = 300
-
-
-def _values_in_use() -> dict[str, list[str]]:
-    """The filters' suggestions: one indexed read (the latest change), and the scan of the inventory
-    only once per change."""
-    return cache.get_or_set(f"inventory:values-in-use:{latest_change_id()}", AIModel.objects.values_in_use,
-                            SUGGESTIONS_SECONDS)
 
 
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:

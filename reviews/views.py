@@ -16,6 +16,7 @@ from common.actors import Actor
 from common.forms import add_service_errors
 from common.paging import paginate
 from common.panels import Panel
+from inventory import caching
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
 from reviews import permissions, sample, services
@@ -128,7 +129,11 @@ SAMPLE_DATA_MAX = 1000
 def sample_data_panel(request: HttpRequest, model: None, today: dt.date) -> Panel | None:
     """The inventory list's sample-data box: for administrators, and only while the inventory is empty
     or a demo (sample models only), so that it never sits in the way of a production inventory."""
-    if not inventory_permissions.can_generate_sample_data(request.user) or not AIModel.objects.only_sample_data():
+    if not inventory_permissions.can_generate_sample_data(request.user):
+        return None
+    # Answered from the change history (a scan of it when the inventory is all sample data), so
+    # once per change of the inventory, which the answer cannot outlive.
+    if not caching.per_change(request, "only-sample-data", AIModel.objects.only_sample_data):
         return None
     return Panel("reviews/includes/sample_data_panel.html", {"max_count": SAMPLE_DATA_MAX})
 
