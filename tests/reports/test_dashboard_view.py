@@ -486,7 +486,7 @@ def test_a_rebuilt_portfolio_is_rendered_anew_though_the_inventory_did_not_chang
         ruleset_hash="h", source="scheduled", taken_at=dt.datetime.now(dt.UTC),
     )
     # Expire the cached portfolio alone (locmem's stored keys carry a ":1:" version prefix).
-    cache.delete_many([key.split(":", 2)[2] for key in cache._cache if key.split(":", 2)[2].startswith("portfolio:")])  # noqa: SLF001
+    cache.delete_many([key.split(":", 2)[2] for key in cache._cache if key.split(":", 2)[2].startswith("portfolio:")])
 
     assert "1 earlier daily snapshot." in client.get(URL).content.decode()
 
