@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.forms import add_service_errors
+from common.forms import add_service_errors, rendering_key
 from common.paging import paginate
 from common.panels import panels_for
 from inventory import caching, permissions, services
@@ -52,6 +52,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "can_add": permissions.can_add(request.user),
             "panels": panels_for(LIST_PAGE, request, None, today),
             "suggestions": suggestions,
+            "filter_key": rendering_key(filterset.form, sorted(suggestions)),
         },
     )
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
+from common.forms import rendering_key
 from inventory import caching, permissions
 from inventory.filters import AIModelFilterSet
 from inventory.models import DUE_SOON_DAYS, AIModel, Environment, RiskTier, Status
@@ -242,6 +243,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refresh": refresh,
             "refresh_choices": REFRESH_CHOICES,
             "clear_url": _dashboard_url({"refresh": refresh} if refresh else {}),
+            # The form's fields, the refresh choice and the Clear link (which keeps it).
+            "filter_key": rendering_key(filterset.form, refresh),
             "vendor_options": [n.label for n in context["by_vendor"] if n.url],
             "business_line_options": [n.label for n in context["by_business_line"] if n.url],
             "can_add": permissions.can_add(request.user),

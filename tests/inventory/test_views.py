@@ -626,3 +626,18 @@ def test_the_sort_headers_keep_every_filter_and_mark_the_default_order(client, b
     assert 'href="?q=alp&amp;vendor=A%26B%20Labs/&amp;sort=-name"' in html
     assert 'href="?q=alp&amp;vendor=A%26B%20Labs/&amp;sort=vendor"' in html
     assert html.count("aria-sort=") == 1
+
+
+def test_the_cached_filter_form_shows_each_query_its_own_values_and_errors(client, bob):
+    make_model(model_name="alpha", risk_tier="high")
+    client.force_login(bob)
+
+    high = client.get(LIST_URL, {"risk_tier": "high"}).content.decode()
+    low = client.get(LIST_URL, {"risk_tier": "low"}).content.decode()
+    bad = client.get(LIST_URL, {"risk_tier": "bogus"}).content.decode()
+    high_again = client.get(LIST_URL, {"risk_tier": "high"}).content.decode()
+
+    assert '<option value="high" selected>' in high and '<option value="low" selected>' not in high
+    assert '<option value="low" selected>' in low and '<option value="high" selected>' not in low
+    assert "Select a valid choice. bogus is not one of the available choices." in bad
+    assert "Select a valid choice" not in high_again and '<option value="high" selected>' in high_again

@@ -491,6 +491,19 @@ def test_a_rebuilt_portfolio_is_rendered_anew_though_the_inventory_did_not_chang
     assert "1 earlier daily snapshot." in client.get(URL).content.decode()
 
 
+def test_the_cached_filter_form_keeps_each_querys_choices(client, bob):
+    make_model()
+    client.force_login(bob)
+
+    thirty = client.get(URL, {"refresh": "30", "risk_tier": "high"}).content.decode()
+    off = client.get(URL, {"risk_tier": "low"}).content.decode()
+
+    assert '<option value="30" selected>' in thirty and '<option value="high" selected>' in thirty
+    assert 'href="/?refresh=30"' in thirty
+    assert '<option value="" selected>Off' in off and '<option value="low" selected>' in off
+    assert "selected>30 s" not in off and '<option value="high" selected>' not in off
+
+
 # The chart helpers
 
 
