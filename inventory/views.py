@@ -18,6 +18,7 @@ from inventory import caching, permissions, services
 from inventory.filters import AIModelFilterSet, sort_headers
 from inventory.forms import AIModelForm, StatusForm
 from inventory.history import model_history
+from inventory.listing import list_rows
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, Status
 
 # The inventory list and the model page, as other apps name them to add a panel (common.panels).
@@ -44,8 +45,8 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": paged.page,
             "models": paged.items,
-            # Each model on the page with where it stands against its review date.
-            "rows": [(model, model.due_state(today=today)) for model in paged.items],
+            # Each model on the page with where it stands against its review date, and its cells' words.
+            "rows": list_rows(paged.items, today=today),
             "sort_headers": sort_headers(filterset.form),
             "today": today,
             "query": paged.query.urlencode(),
