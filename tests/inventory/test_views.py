@@ -450,13 +450,17 @@ def test_it_shows_a_model_in_a_constant_number_of_queries(client, carol, alice, 
     # joined), its history snapshots, the owner names and the policy versions named in that
     # history, the compliance panel's verdict (messages included) and the reviews panel's latest
     # reviews, the audit-trail alarm banner's check = 11, however many models the inventory has and
-    # however long the history is. The reviews panel adds one more when the model has drifted since
-    # its last review (tests/reviews covers the drift).
+    # however long the history is; 10 while the model is unchanged (its verdict is cached per
+    # state: compliance.page_cache). The reviews panel adds one more when the model has drifted
+    # since its last review (tests/reviews covers the drift).
+    from django.core.cache import cache
+
     client.force_login(carol)
     model = make_model(owner=alice)
     for _ in range(2):
         make_model(owner=alice)
     with_three = _detail_queries(client, model, django_assert_max_num_queries)
+    with_three_unchanged = _detail_queries(client, model, django_assert_max_num_queries)
 
     for _ in range(27):
         make_model(owner=alice)
@@ -465,9 +469,12 @@ def test_it_shows_a_model_in_a_constant_number_of_queries(client, carol, alice, 
             model_name=model.model_name, vendor=f"Vendor {i}", owner=str(alice.pk)
         ))
     assert len(client.get(model.get_absolute_url()).context["history"]) == 11
+    with_thirty_unchanged = _detail_queries(client, model, django_assert_max_num_queries)
+    cache.clear()
     with_thirty = _detail_queries(client, model, django_assert_max_num_queries)
 
     assert with_three == with_thirty == 11
+    assert with_three_unchanged == with_thirty_unchanged == 10
 
 
 # Sign-in pages
