@@ -16,8 +16,8 @@ from common.paging import paginate
 from common.panels import Panel
 from compliance.engine import ModelResult, Violation, evaluate
 from compliance.filters import ComplianceFilterSet
-from compliance.page_cache import evaluate_model_cached
 from compliance.forms import ComplianceListingForm
+from compliance.page_cache import evaluate_model_cached
 from compliance.rules import RULESET, Rule, Severity
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
