@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,15 +46,16 @@ def review_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel 
         return None
     reviews = list(model.reviews.select_related("corrects").newest_first()[:PANEL_REVIEWS])
     can_record = permissions.can_record(request.user) and services.accepts_new_reviews(model)
-    form = None
+    form = form_key = None
     if can_record:
-        form = ReviewForm(
-            initial={"review_date": today, "reviewer": _initial_reviewer(request)}, correctable=_correctable(reviews)
-        )
+        reviewer, correctable = _initial_reviewer(request), _correctable(reviews)
+        form = ReviewForm(initial={"review_date": today, "reviewer": reviewer}, correctable=correctable)
+        # The unbound form's HTML is a function of these alone; the panel caches it under them.
+        form_key = hashlib.sha256(json.dumps([today.isoformat(), reviewer, correctable]).encode()).hexdigest()
     return Panel(
         "reviews/includes/model_reviews_panel.html",
         {"model": model, "reviews": reviews, "drift": drift_against(model, reviews[0] if reviews else None), "form": form,
-         "more": len(reviews) == PANEL_REVIEWS},
+         "form_key": form_key, "more": len(reviews) == PANEL_REVIEWS},
     )
 
 
