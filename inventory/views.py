@@ -34,7 +34,11 @@ def model_list(request: HttpRequest) -> HttpResponse:
     permissions.require_view(request.user)
     today = _today()
     filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.for_list(), today=today)
-    paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
+    # The count of the selection (a whole scan of the table on PostgreSQL at 100,000 models) is read
+    # once per change of the inventory, per filter and per day (the review filters count by date).
+    queryset = filterset.qs
+    count = caching.per_change(request, f"list-count:{rendering_key(filterset.form, today)}", queryset.count)
+    paged = paginate(request, queryset, settings.MLTRACK_PAGE_SIZE, count=count)
     suggestions = caching.per_change(request, "values-in-use", AIModel.objects.values_in_use)
     for name in suggestions:
         filterset.form.fields[name].widget.attrs["list"] = f"{name}-values"

@@ -411,22 +411,23 @@ def test_it_refuses_a_bad_sample_count(client, carol, count):
 
 
 def _list_queries(client, django_assert_max_num_queries) -> int:
-    # The first view after a change also reads the filters' suggestions and, for an administrator,
-    # whether the inventory is still a demo (one query each, then cached until the next change).
+    # The first view after a change also counts the selection, reads the filters' suggestions and,
+    # for an administrator, whether the inventory is still a demo (one query each, then cached until
+    # the next change).
     with django_assert_max_num_queries(11) as first:
         client.get(LIST_URL, {"sort": "next_review"})
     with django_assert_max_num_queries(11) as captured:
         response = client.get(LIST_URL, {"sort": "next_review"})
     assert response.status_code == 200
-    assert len(first) == len(captured) + 2
+    assert len(first) == len(captured) + 3
     return len(captured)
 
 
 def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_assert_max_num_queries):
-    # Budget: session, user, user permissions, group permissions, the page count, the page rows
-    # (owner joined), the latest change (read once: the filters' suggestions and, for an
-    # administrator, whether the inventory is still a demo, both cached per change), the audit-trail
-    # alarm banner's check = 8; the template must add none, so 3 and 30 models cost the same.
+    # Budget: session, user, user permissions, group permissions, the page rows (owner joined), the
+    # latest change (read once: the selection's count, the filters' suggestions and, for an
+    # administrator, whether the inventory is still a demo, all cached per change), the audit-trail
+    # alarm banner's check = 7; the template must add none, so 3 and 30 models cost the same.
     client.force_login(carol)
     for _ in range(3):
         make_model(owner=alice)
@@ -435,7 +436,7 @@ def test_it_lists_in_a_constant_number_of_queries(client, carol, alice, django_a
         make_model(owner=alice)
     with_thirty = _list_queries(client, django_assert_max_num_queries)
 
-    assert with_three == with_thirty == 8
+    assert with_three == with_thirty == 7
 
 
 def _detail_queries(client, model, django_assert_max_num_queries) -> int:
@@ -648,3 +649,25 @@ def test_the_cached_filter_form_shows_each_query_its_own_values_and_errors(clien
     assert '<option value="low" selected>' in low and '<option value="high" selected>' not in low
     assert "Select a valid choice. bogus is not one of the available choices." in bad
     assert "Select a valid choice" not in high_again and '<option value="high" selected>' in high_again
+
+
+def test_the_cached_count_follows_changes_filters_and_the_day(client, bob):
+    import time_machine
+
+    for name in ("alpha", "bravo"):
+        make_model(model_name=name, risk_tier="high")
+    client.force_login(bob)
+    assert client.get(LIST_URL).context["page"].paginator.count == 2
+    assert client.get(LIST_URL, {"risk_tier": "low"}).context["page"].paginator.count == 0
+
+    make_model(model_name="charlie", risk_tier="low")
+
+    assert client.get(LIST_URL).context["page"].paginator.count == 3
+    assert client.get(LIST_URL, {"risk_tier": "low"}).context["page"].paginator.count == 1
+    assert "3 models match" in client.get(LIST_URL).content.decode()
+    # The same inventory a year later: the low tier's review (a yearly cycle) is overdue too, though
+    # nothing changed.
+    assert client.get(LIST_URL, {"review": "overdue"}).context["page"].paginator.count == 2
+    with time_machine.travel(dt.datetime.combine(TODAY + dt.timedelta(days=400), dt.time(12), tzinfo=dt.UTC)):
+        client.force_login(bob)  # the session of a year ago has expired
+        assert client.get(LIST_URL, {"review": "overdue"}).context["page"].paginator.count == 3
