@@ -1,6 +1,10 @@
-"""Form helpers shared by every app's console pages: service errors on a form, and strict dates."""
+"""Form helpers shared by every app's console pages: service errors on a form, strict dates, and the
+key under which a filter form's rendering is cached."""
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -32,3 +36,13 @@ class ISODateField(forms.DateField):
         if value in self.empty_values:
             return None
         return parse_date(value, label=str(self.label or "Date"))
+
+
+def rendering_key(form: forms.BaseForm, *extra: object) -> str:
+    """What a bound form's HTML depends on: the submitted value of each of its fields (and so its
+    errors), plus ``extra`` (widget attributes the view sets). Its fields and choices are fixed in
+    code, so two requests with the same key render the same form; pages cache the rendering under it
+    (``{% cache %}``), as a form with many options costs more to render than the rest of the page."""
+    values = [[name, form.data.getlist(name) if hasattr(form.data, "getlist") else form.data.get(name)]
+              for name in form.fields]
+    return hashlib.sha256(json.dumps([values, list(extra)], default=str).encode()).hexdigest()

@@ -19,8 +19,12 @@ class Paged:
     query: QueryDict
 
 
-def paginate(request: HttpRequest, rows: Sequence[Any], per_page: int) -> Paged:
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, rows: Sequence[Any], per_page: int, *, count: int | None = None) -> Paged:
+    """``count``: the number of rows when the caller knows it (a cached count), saving the COUNT query."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property: this is its value
+    page = paginator.get_page(request.GET.get("page"))
     # The page numbers the pager links to: the first, the last, and two either side of this one
     # (Paginator.ELLIPSIS between), so a reader can jump, not only step.
     page.numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

@@ -492,7 +492,13 @@ def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:
     One query, messages included: whether the model is in the population, its violation mask
     and the facts its messages need, computed by the same conditions as evaluate().
     """
-    row = (
+    return result_from_row(model, model_row(model, today=today), today=today)
+
+
+def model_row(model: AIModel, *, today: dt.date) -> dict[str, Any] | None:
+    """What evaluate_model() reads (one query): plain values, read only from the model's own row and
+    its review policy's, so a copy stays right for as long as those rows and the day do."""
+    return (
         AIModel.objects.filter(pk=model.pk)
         .annotate(
             in_population=Case(When(EVALUATED, then=Value(True)), default=Value(False), output_field=BooleanField()),
@@ -502,6 +508,10 @@ def evaluate_model(model: AIModel, *, today: dt.date) -> ModelResult:
         .values(*FACT_COLUMNS, "cycle_days", "in_population", "violation_mask")
         .first()
     )
+
+
+def result_from_row(model: AIModel, row: dict[str, Any] | None, *, today: dt.date) -> ModelResult:
+    """The result of model_row()'s values (no query)."""
     if row is None or not row["in_population"]:
         return ModelResult(model.pk, model.model_name, model.risk_tier, model.status, evaluated=False)
     if not row["violation_mask"]:

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from common.paging import paginate
 from common.panels import Panel
-from compliance.engine import ModelResult, Violation, evaluate, evaluate_model
+from compliance.engine import ModelResult, Violation, evaluate
 from compliance.filters import ComplianceFilterSet
 from compliance.forms import ComplianceListingForm
+from compliance.page_cache import evaluate_model_cached
 from compliance.rules import RULESET, Rule, Severity
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
@@ -92,11 +93,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def compliance_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel | None:
     """The model page's compliance section: the engine's verdict on this model and each violation.
 
-    One query (compliance.engine.evaluate_model), messages included.
+    One query (compliance.engine.evaluate_model), messages included, made once per state of the
+    model (compliance.page_cache).
     """
     if not inventory_permissions.can_view(request.user):
         return None
-    result = evaluate_model(model, today=today)
+    result = evaluate_model_cached(model, today=today)
     if not result.evaluated:
         state = "not-evaluated"
     elif result.passed:

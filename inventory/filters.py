@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
 
 import django_filters
+from django import forms
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from inventory.models import (
@@ -105,3 +108,43 @@ class AIModelFilterSet(django_filters.FilterSet):
             for key in queryset.query.order_by
         ] or ["model_name"]
         return queryset.order_by(*ordering, "pk")
+
+
+# The list's sortable columns, in the order of the table: (key of SORTS, header).
+SORT_COLUMNS = (
+    ("name", "Model"),
+    ("vendor", "Vendor"),
+    ("risk", "Risk tier"),
+    ("environment", "Environment"),
+    ("status", "Status"),
+    ("last_review", "Last review"),
+    ("next_review", "Next review"),
+)
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    """A sortable column header: its label, its current order ("ascending", "descending" or ""),
+    and the link that sorts by it (the other direction when it is the active column), keeping the
+    other filters."""
+
+    label: str
+    order: str
+    href: str
+
+
+def sort_headers(form: forms.Form) -> list[SortHeader]:
+    """The list's column headers, built once per page rather than by a template per column."""
+    current = form.data.get("sort", "") or ""
+    # The other filters as the form holds them, in the form's order (BoundField.value(), as shown).
+    kept = "".join(
+        f"{field.name}={quote(str(value))}&" for field in form if field.name != "sort" and (value := field.value())
+    )
+    headers = []
+    for key, label in SORT_COLUMNS:
+        descending = f"-{key}"
+        ascending = current == key or (not current and key == DEFAULT_SORT)
+        order = "ascending" if ascending else "descending" if current == descending else ""
+        headers.append(SortHeader(label, order, f"?{kept}sort={descending if ascending else key}"))
+    return headers

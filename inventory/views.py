@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.forms import add_service_errors
+from common.forms import add_service_errors, rendering_key
 from common.paging import paginate
 from common.panels import panels_for
-from inventory import permissions, services
-from inventory.filters import AIModelFilterSet
+from inventory import caching, permissions, services
+from inventory.filters import AIModelFilterSet, sort_headers
 from inventory.forms import AIModelForm, StatusForm
-from inventory.history import latest_change_id, model_history
+from inventory.history import model_history
+from inventory.listing import list_rows
 from inventory.models import ALLOWED_TRANSITIONS, AIModel, Status
 
 # The inventory list and the model page, as other apps name them to add a panel (common.panels).
@@ -34,8 +34,12 @@ def model_list(request: HttpRequest) -> HttpResponse:
     permissions.require_view(request.user)
     today = _today()
     filterset = AIModelFilterSet(request.GET, queryset=AIModel.objects.for_list(), today=today)
-    paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
-    suggestions = _values_in_use()
+    # The count of the selection (a whole scan of the table on PostgreSQL at 100,000 models) is read
+    # once per change of the inventory, per filter and per day (the review filters count by date).
+    queryset = filterset.qs
+    count = caching.per_change(request, f"list-count:{rendering_key(filterset.form, today)}", queryset.count)
+    paged = paginate(request, queryset, settings.MLTRACK_PAGE_SIZE, count=count)
+    suggestions = caching.per_change(request, "values-in-use", AIModel.objects.values_in_use)
     for name in suggestions:
         filterset.form.fields[name].widget.attrs["list"] = f"{name}-values"
     return render(
@@ -45,26 +49,17 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": paged.page,
             "models": paged.items,
-            # Each model on the page with where it stands against its review date.
-            "rows": [(model, model.due_state(today=today)) for model in paged.items],
+            # Each model on the page with where it stands against its review date, and its cells' words.
+            "rows": list_rows(paged.items, today=today),
+            "sort_headers": sort_headers(filterset.form),
             "today": today,
             "query": paged.query.urlencode(),
             "can_add": permissions.can_add(request.user),
             "panels": panels_for(LIST_PAGE, request, None, today),
             "suggestions": suggestions,
+            "filter_key": rendering_key(filterset.form, sorted(suggestions)),
         },
     )
-
-
-# Suggestions are cached per change of the inventory (at most this long, as the dashboard's figures).
-SUGGESTIONS_SECONDS = 300
-
-
-def _values_in_use() -> dict[str, list[str]]:
-    """The filters' suggestions: one indexed read (the latest change), and the scan of the inventory
-    only once per change."""
-    return cache.get_or_set(f"inventory:values-in-use:{latest_change_id()}", AIModel.objects.values_in_use,
-                            SUGGESTIONS_SECONDS)
 
 
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,6 +162,9 @@ class Portfolio:
     trend: list[TrendPoint] = field(default_factory=list)
     # "" the whole inventory, a risk tier, or None when no snapshot matches the filters.
     trend_scope: str | None = ""
+    # Names this computation (a new one for every build): what is rendered from a portfolio can be
+    # cached under it, and is then never shown beside another build's figures.
+    build_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     @property
     def reviews_needed_count(self) -> int:
@@ -425,12 +429,16 @@ def _with_today(points: list[TrendPoint], compliance, overdue: int, today: dt.da
 CACHE_SECONDS = 300
 
 
-def cached_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[str, str]) -> Portfolio:
+def cached_portfolio(models: QuerySet[AIModel], *, today: dt.date, filters: dict[str, str],
+                     change_id: int | None = None) -> Portfolio:
     """build_portfolio(), computed once per change of the inventory: the cache key holds the filters,
     the day, the ruleset and the id of the latest change-history entry, which every change through
-    MLTrack moves. A busy dashboard then costs one indexed read instead of the counting queries."""
+    MLTrack moves. A busy dashboard then costs one indexed read instead of the counting queries.
+    ``change_id``: that id when the caller has read it already (inventory.caching.change_id)."""
+    if change_id is None:
+        change_id = latest_change_id()
     key = "portfolio:" + hashlib.sha256(json.dumps(
-        [sorted(filters.items()), today.isoformat(), RULESET.content_hash, latest_change_id()]
+        [sorted(filters.items()), today.isoformat(), RULESET.content_hash, change_id]
     ).encode()).hexdigest()
     portfolio = cache.get(key)
     if portfolio is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +18,7 @@ from common.actors import Actor
 from common.forms import add_service_errors
 from common.paging import paginate
 from common.panels import Panel
+from inventory import caching
 from inventory import permissions as inventory_permissions
 from inventory.models import AIModel
 from reviews import permissions, sample, services
@@ -43,15 +46,16 @@ def review_panel(request: HttpRequest, model: AIModel, today: dt.date) -> Panel 
         return None
     reviews = list(model.reviews.select_related("corrects").newest_first()[:PANEL_REVIEWS])
     can_record = permissions.can_record(request.user) and services.accepts_new_reviews(model)
-    form = None
+    form = form_key = None
     if can_record:
-        form = ReviewForm(
-            initial={"review_date": today, "reviewer": _initial_reviewer(request)}, correctable=_correctable(reviews)
-        )
+        reviewer, correctable = _initial_reviewer(request), _correctable(reviews)
+        form = ReviewForm(initial={"review_date": today, "reviewer": reviewer}, correctable=correctable)
+        # The unbound form's HTML is a function of these alone; the panel caches it under them.
+        form_key = hashlib.sha256(json.dumps([today.isoformat(), reviewer, correctable]).encode()).hexdigest()
     return Panel(
         "reviews/includes/model_reviews_panel.html",
         {"model": model, "reviews": reviews, "drift": drift_against(model, reviews[0] if reviews else None), "form": form,
-         "more": len(reviews) == PANEL_REVIEWS},
+         "form_key": form_key, "more": len(reviews) == PANEL_REVIEWS},
     )
 
 
@@ -128,7 +132,11 @@ SAMPLE_DATA_MAX = 1000
 def sample_data_panel(request: HttpRequest, model: None, today: dt.date) -> Panel | None:
     """The inventory list's sample-data box: for administrators, and only while the inventory is empty
     or a demo (sample models only), so that it never sits in the way of a production inventory."""
-    if not inventory_permissions.can_generate_sample_data(request.user) or not AIModel.objects.only_sample_data():
+    if not inventory_permissions.can_generate_sample_data(request.user):
+        return None
+    # Answered from the change history (a scan of it when the inventory is all sample data), so
+    # once per change of the inventory, which the answer cannot outlive.
+    if not caching.per_change(request, "only-sample-data", AIModel.objects.only_sample_data):
         return None
     return Panel("reviews/includes/sample_data_panel.html", {"max_count": SAMPLE_DATA_MAX})
 

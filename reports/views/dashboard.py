@@ -8,23 +8,28 @@ auto-refresh script (static/js/dashboard.js asks with ``partial=1``), only the p
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
-from inventory import permissions
+from common.forms import rendering_key
+from inventory import caching, permissions
 from inventory.filters import AIModelFilterSet
 from inventory.models import DUE_SOON_DAYS, AIModel, Environment, RiskTier, Status
 from registries.figures import untracked_in_registries
-from reports.portfolio import TREND_DAYS, Figure, ModelLine, Portfolio, cached_portfolio
+from reports.portfolio import CACHE_SECONDS, TREND_DAYS, Figure, ModelLine, Portfolio, cached_portfolio
 
 # The inventory-list filters the dashboard offers; other list parameters (search, review state,
 # sort) are ignored here, so a bookmarked dashboard never narrows by something it does not show.
@@ -33,6 +38,7 @@ FILTER_PARAMS = ("risk_tier", "vendor", "deployment_environment", "status", "bus
 REFRESH_CHOICES = (("", "Off"), ("30", "30 s"), ("60", "1 min"), ("300", "5 min"))
 PAGE_TEMPLATE = "reports/dashboard.html"
 PANELS_TEMPLATE = "reports/includes/dashboard_panels.html"
+FIGURES_TEMPLATE = "reports/includes/dashboard_figures.html"
 ENVIRONMENT_LABELS = dict(Environment.choices)
 
 
@@ -114,10 +120,9 @@ def _trend_scope_label(scope: str | None) -> str:
     return f"{RiskTier(scope).label} risk tier" if scope else "Whole inventory"
 
 
-def panels_context(
-    portfolio: Portfolio, filters: dict[str, str], *, now: dt.datetime, refresh: str
-) -> dict[str, Any]:
-    """Everything the panels show, links included: plain data, no query left for the template."""
+def figures_context(portfolio: Portfolio, filters: dict[str, str], *, refresh: str) -> dict[str, Any]:
+    """Everything the figures show, links included: plain data, no query left for the template, and
+    nothing but the portfolio, the filters and the refresh choice (so it can be rendered once)."""
     links = Linker(filters)
     # Snapshots exist for the whole inventory and each tier: the chosen tier alone, or everything.
     trend_filters = {"risk_tier": filters["risk_tier"]} if "risk_tier" in filters else {}
@@ -126,7 +131,6 @@ def panels_context(
     return {
         "portfolio": portfolio,
         "filtered": bool(filters),
-        "updated_at": now,
         "due_soon_days": DUE_SOON_DAYS,
         "total": Number("total", "Models", total, links.url({})),
         "active": links.number(active, total=total),
@@ -153,6 +157,22 @@ def panels_context(
         "trend_tier": RiskTier(filters["risk_tier"]).label if "risk_tier" in filters else "",
         "trend_url": _dashboard_url({**trend_filters, **({"refresh": refresh} if refresh else {})}),
     }
+
+
+def figures_html(portfolio: Portfolio, context: dict[str, Any], *, filters: dict[str, str], refresh: str,
+                 untracked: int | None) -> str:
+    """The figures rendered, once per portfolio build and per input of figures_context (most of the
+    page's rendering time). The key holds every one of those inputs: the build (a new portfolio,
+    after a change or once the cached one expires, renders anew), the filters and refresh choice
+    that shape the links, and the registries' figure, which depends on the role (None for a user
+    who may not see registries), so the same HTML is only ever served for the same inputs."""
+    key = "dashboard-figures:" + hashlib.sha256(json.dumps(
+        [portfolio.build_id, list(filters.items()), refresh, untracked]).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(FIGURES_TEMPLATE, context)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our template, which escaped every value
 
 
 def _filter_data(query: QueryDict) -> QueryDict:
@@ -196,15 +216,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filterset = AIModelFilterSet(_filter_data(request.GET), queryset=AIModel.objects.all(), today=today)
     filters = _active_filters(filterset)
-    portfolio = cached_portfolio(filterset.qs, today=today, filters=filters)
+    portfolio = cached_portfolio(filterset.qs, today=today, filters=filters, change_id=caching.change_id(request))
     refresh = request.GET.get("refresh", "")
     if refresh not in dict(REFRESH_CHOICES):
         refresh = ""
-    context = panels_context(portfolio, filters, now=timezone.localtime(), refresh=refresh)
+    context = figures_context(portfolio, filters, refresh=refresh)
     # Not narrowed by the filters: a registered model missing from the inventory has no tier or vendor yet.
     untracked = untracked_in_registries(request.user)
     context["untracked"] = None if untracked is None else Number(
         "untracked", "Untracked in registries", untracked, reverse("registries:list"))
+    context["figures"] = figures_html(portfolio, context, filters=filters, refresh=refresh, untracked=untracked)
+    context["updated_at"] = timezone.localtime()
     if request.GET.get("partial") == "1":
         return render(request, PANELS_TEMPLATE, context)
 
@@ -221,6 +243,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refresh": refresh,
             "refresh_choices": REFRESH_CHOICES,
             "clear_url": _dashboard_url({"refresh": refresh} if refresh else {}),
+            # The form's fields, the refresh choice and the Clear link (which keeps it).
+            "filter_key": rendering_key(filterset.form, refresh),
             "vendor_options": [n.label for n in context["by_vendor"] if n.url],
             "business_line_options": [n.label for n in context["by_business_line"] if n.url],
             "can_add": permissions.can_add(request.user),

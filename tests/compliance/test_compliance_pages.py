@@ -360,6 +360,7 @@ def test_the_panel_costs_one_query_in_every_state(erin, state):
         "not-compliant": lambda: make_model(deployment_date=LONG_AGO, **{**VENDOR, "data_classification": ""}),
         "not-evaluated": lambda: decommission(make_model(deployment_date=RECENT, deployment_environment="staging")),
     }[state]()
+    model = AIModel.objects.for_detail().get(pk=model.pk)  # as the page loads it, with its policy
     request = RequestFactory().get(model.get_absolute_url())
     request.user = erin
     erin.has_perm("inventory.view_aimodel")  # the page has loaded the permissions already
@@ -367,6 +368,34 @@ def test_the_panel_costs_one_query_in_every_state(erin, state):
     with CaptureQueriesContext(connection) as captured:
         panel = compliance_panel(request, model, TODAY)
         [violation.message for violation in panel.context["violations"]]
+    # Until the model changes, its verdict is not read again.
+    with CaptureQueriesContext(connection) as again:
+        same = compliance_panel(request, model, TODAY)
+        messages = [violation.message for violation in same.context["violations"]]
 
-    assert len(captured) == 1
-    assert panel.context["state"] == state
+    assert len(captured) == 1 and len(again) == 0
+    assert panel.context["state"] == same.context["state"] == state
+    assert messages == [violation.message for violation in panel.context["violations"]]
+
+
+def test_the_cached_verdict_follows_every_change_of_the_model_and_the_day(client, erin):
+    # A medium tier model: the card rule (high and critical only) stays out of it.
+    model = make_model(deployment_date=RECENT, deployment_environment="prod", data_classification="internal",
+                       risk_tier="medium")
+    client.force_login(erin)
+    assert "Not compliant" not in compliance_section(client.get(model.get_absolute_url()).content.decode())
+
+    # A change through the service, and one made behind its back (a bulk update writes no history).
+    inventory_services.update_model(model=model, changes={"data_classification": ""},
+                                    actor=inventory_services.Actor(name="tests", trusted=True), today=TODAY)
+    assert "Not compliant" in compliance_section(client.get(model.get_absolute_url()).content.decode())
+    AIModel.objects.filter(pk=model.pk).update(data_classification="internal")
+    assert "Not compliant" not in compliance_section(client.get(model.get_absolute_url()).content.decode())
+
+    # The same model on a later day, once its review is overdue.
+    request = RequestFactory().get(model.get_absolute_url())
+    request.user = erin
+    loaded = AIModel.objects.for_detail().get(pk=model.pk)
+    later = loaded.next_review_date + dt.timedelta(days=1)
+    assert compliance_panel(request, loaded, TODAY).context["state"] == "compliant"
+    assert compliance_panel(request, loaded, later).context["state"] == "not-compliant"

@@ -181,3 +181,15 @@ def test_the_api_findings_make_the_same_queries_for_3_rows_as_for_60(bob):
     with CaptureQueriesContext(connection) as many:
         api.get(f"/api/v1/registries/{large.pk}/findings/")
     assert len(few) == len(many)
+
+
+def test_the_cached_dashboard_shows_each_role_its_own_registry_figure(client, alice, bob, reconciled):
+    # The figures are rendered once and cached; a model owner, who may not see registries, never
+    # gets the model risk officer's rendering, whichever of them comes first.
+    for first, second in ((bob, alice), (alice, bob)):
+        pages = {}
+        for user in (first, second):
+            client.force_login(user)
+            pages[user.username] = client.get(reverse("reports:dashboard")).content.decode()
+        assert "Untracked in registries" in pages["bob"]
+        assert "Untracked in registries" not in pages["alice"]

@@ -451,6 +451,59 @@ def test_queries_do_not_grow_with_the_inventory(client, bob, django_assert_max_n
     assert client.get(URL, {"risk_tier": "high"}).context["total"].count == 17
 
 
+# The figures' cache (rendered once per portfolio)
+
+
+def _figure(html: str, key: str) -> str:
+    return re.search(rf'data-figure="{key}" data-count="([^"]*)"', html).group(1)
+
+
+def test_the_rendered_figures_change_when_the_inventory_does(client, bob):
+    make_model(risk_tier="high")
+    client.force_login(bob)
+    before = client.get(URL).content.decode()
+    assert client.get(URL).content.decode().count('data-figure="tile:total" data-count="1"') == 1
+
+    make_model(risk_tier="critical")
+    after = client.get(URL).content.decode()
+
+    assert _figure(before, "tile:total") == "1" and _figure(after, "tile:total") == "2"
+    assert _figure(after, "tier:critical") == "1"
+    # A filtered selection is rendered for itself, not served the whole inventory's figures.
+    assert _figure(client.get(URL, {"risk_tier": "high"}).content.decode(), "tile:total") == "1"
+
+
+def test_a_rebuilt_portfolio_is_rendered_anew_though_the_inventory_did_not_change(client, bob):
+    # The portfolio expires after a while (the trend's snapshots are not inventory changes): the
+    # figures rendered from the old build must not outlive it.
+    from django.core.cache import cache
+
+    make_model()
+    client.force_login(bob)
+    assert "No earlier daily snapshot yet." in client.get(URL).content.decode()
+    ComplianceSnapshot.objects.create(
+        day=TODAY - dt.timedelta(days=1), scope="", evaluated=1, passed=1, failed=0, overdue=0, ruleset_version="v",
+        ruleset_hash="h", source="scheduled", taken_at=dt.datetime.now(dt.UTC),
+    )
+    # Expire the cached portfolio alone (locmem's stored keys carry a ":1:" version prefix).
+    cache.delete_many([key.split(":", 2)[2] for key in cache._cache if key.split(":", 2)[2].startswith("portfolio:")])
+
+    assert "1 earlier daily snapshot." in client.get(URL).content.decode()
+
+
+def test_the_cached_filter_form_keeps_each_querys_choices(client, bob):
+    make_model()
+    client.force_login(bob)
+
+    thirty = client.get(URL, {"refresh": "30", "risk_tier": "high"}).content.decode()
+    off = client.get(URL, {"risk_tier": "low"}).content.decode()
+
+    assert '<option value="30" selected>' in thirty and '<option value="high" selected>' in thirty
+    assert 'href="/?refresh=30"' in thirty
+    assert '<option value="" selected>Off' in off and '<option value="low" selected>' in off
+    assert "selected>30 s" not in off and '<option value="high" selected>' not in off
+
+
 # The chart helpers
 
 

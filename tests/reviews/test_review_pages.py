@@ -233,3 +233,20 @@ def test_a_model_id_out_of_range_is_a_filter_error_not_a_crash(client, erin, mod
 
     assert response.status_code == 200
     assert "model_id" in response.context["filter"].errors
+
+
+def test_the_cached_review_form_is_each_users_own_and_follows_the_trail(client, bob, carol, erin, today):
+    # The form's rendering is cached; each recorder still sees their own name, an examiner (who may
+    # not record) sees no form, and a new record joins the records a review can correct.
+    model = make_model()
+
+    def form_of(user) -> str:
+        client.force_login(user)
+        html = client.get(model.get_absolute_url()).content.decode()
+        return html[html.index('id="reviews"'):]
+
+    assert 'name="reviewer" value="bob"' in form_of(bob)
+    assert 'name="reviewer" value="carol"' in form_of(carol) and 'value="bob"' not in form_of(carol)
+    assert 'name="reviewer"' not in form_of(erin)
+    record(model, today=today, reviewer="A. Examiner")
+    assert "· A. Examiner</option>" in form_of(bob)
