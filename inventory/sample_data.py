@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from common.actors import Actor
 from common.authz import require
 from common.text import name_key
 from inventory import permissions
+from inventory.bulk import insert_history, insert_objects, next_ids
 from inventory.models import AIModel, DataClassification, Environment, ModelType, ReviewPolicy, RiskTier, Status
 from inventory.scheduling import next_review_date
 
@@ -250,13 +250,13 @@ def generate(*, count: int, seed: int | None, actor: Actor, today: dt.date, clea
     policy = ReviewPolicy.objects.in_force(on=today)
     taken = set(AIModel.objects.values_list("name_key", flat=True))
     models = build_models(count=count, seed=seed, today=today, policy=policy, taken=taken)
-    bulk_create_with_history(
-        models,
-        AIModel,
-        batch_size=BATCH_SIZE,
-        default_user=actor.user,
-        default_change_reason="sample data",
-        custom_historical_attrs={"history_actor": actor.name},
-    )
+    # Written as an import writes its new models (inventory.bulk): every column as built, and a
+    # "created" history entry per model naming the actor.
+    now = timezone.now()
+    for model, pk in zip(models, next_ids(AIModel, len(models))):
+        model.pk = pk
+        model.created_at = model.updated_at = now
+    insert_objects(models)
+    insert_history(models, user=actor.user, actor_name=actor.name, reason="sample data", when=now)
     reviewed = [(model.model_name, model.last_review_date) for model in models if model.last_review_date]
     return SampleResult(created=len(models), cleared=cleared, seed=seed, reviewed=reviewed, models=models)

@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from common import dates, text
 from common.actors import Actor, stamp
 from common.authz import require
 from inventory import permissions
-from inventory.bulk import update_rows
+from inventory.bulk import insert_history, update_rows
 from inventory.models import AIModel, ReviewPolicy, RiskTier
 
 
@@ -206,13 +207,7 @@ def _bulk_save(models: list[AIModel], fields: list[str], actor: Actor, reason: s
     for start in range(0, len(models), APPLY_BATCH_SIZE):
         batch = models[start : start + APPLY_BATCH_SIZE]
         update_rows(batch, fields)
-        AIModel.history.bulk_history_create(
-            batch,
-            update=True,
-            default_user=actor.user,
-            default_change_reason=reason,
-            custom_historical_attrs={"history_actor": actor.name},
-        )
+        insert_history(batch, user=actor.user, actor_name=actor.name, reason=reason, when=timezone.now(), kind="~")
     return len(models)
 
 
