@@ -44,6 +44,8 @@ class _SubjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     save_subject: Callable[..., Any]
     subject_keyword: str
     noun: str
+    # The one this user may read, by id (404 otherwise): get_system_for_user or get_agent_for_user.
+    fetch_for_user: Callable[..., Any]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator looks at the model only
@@ -52,7 +54,7 @@ class _SubjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.model_class.objects.for_list()
 
     def get_subject(self, pk) -> AISystem | Agent:
-        raise NotImplementedError
+        return self.fetch_for_user(self.request.user, pk)
 
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -106,9 +108,7 @@ class SystemViewSet(_SubjectViewSet):
     save_subject = staticmethod(services.save_system)
     subject_keyword = "system"
     noun = "AI system"
-
-    def get_subject(self, pk) -> AISystem:
-        return permissions.get_system_for_user(self.request.user, pk)
+    fetch_for_user = staticmethod(permissions.get_system_for_user)
 
 
 @_documented("agent", AgentSerializer, AgentCreateSerializer, AgentInputSerializer)
@@ -124,6 +124,4 @@ class AgentViewSet(_SubjectViewSet):
     save_subject = staticmethod(services.save_agent)
     subject_keyword = "agent"
     noun = "agent"
-
-    def get_subject(self, pk) -> Agent:
-        return permissions.get_agent_for_user(self.request.user, pk)
+    fetch_for_user = staticmethod(permissions.get_agent_for_user)
