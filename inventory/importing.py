@@ -92,12 +92,19 @@ def models_named(names: Iterable[str], *, lock: bool = False) -> dict[str, AIMod
     the rest of the transaction (PostgreSQL; SQLite's transaction already holds the write lock)."""
     keys = sorted({text.name_key(name) for name in names if isinstance(name, str) and text.is_clean_line(name)})
     found: dict[str, AIModel] = {}
-    queryset = AIModel.objects.select_related("review_policy")
+    # The models alone, on the unique name_key index, and their few policies apart: joined to the
+    # policies in one query, PostgreSQL's planner can pick a scan of every model with the policy
+    # when the table's statistics are older than an import's own batches.
+    queryset = AIModel.objects.order_by("name_key")  # locked in one order by every import
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
+        queryset = queryset.select_for_update()
     for start in range(0, len(keys), LOOKUP_SLICE):
         for model in queryset.filter(name_key__in=keys[start : start + LOOKUP_SLICE]):
             found[model.name_key] = model
+    if found:
+        policies = ReviewPolicy.objects.in_bulk({model.review_policy_id for model in found.values()})
+        for model in found.values():
+            model.review_policy = policies[model.review_policy_id]
     return found
 
 
