@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from inventory.bulk import build_instance, insert_history, insert_objects, next_ids
 from inventory.models import AIModel, ReviewPolicy, RiskTier
 from inventory.scheduling import schedule
+from tests.factories import make_model
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,12 @@ def test_a_column_of_mixed_types_is_prepared_value_by_value(today):
         model.pk = pk
     insert_objects(models)
     assert dict(AIModel.objects.values_list("model_name", "risk_tier")) == {"member": "low", "text": "medium"}
+
+
+def test_a_taken_name_is_djangos_integrity_error_and_the_transaction_goes_on_rolled_back(today):
+    make_model(model_name="taken")
+    clash = _built("taken", today)
+    clash.pk = next_ids(AIModel, 1)[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_objects([clash])
+    assert AIModel.objects.filter(model_name="taken").count() == 1
