@@ -2,8 +2,9 @@
 
 Django's bulk_update() writes one CASE WHEN per row and field and compiles it in Python, which at
 100,000 models costs far more than the database's own work. Here each batch is one
-``UPDATE ... FROM (VALUES ...)`` (PostgreSQL, and SQLite 3.33 or newer), and the history rows
-are written with one bulk insert per batch.
+``UPDATE ... FROM (VALUES ...)`` on SQLite (3.33 or newer); on PostgreSQL the values are COPYed
+into a temporary table and one UPDATE joins it. The history rows are written with one bulk insert
+per batch.
 
 bulk_create() likewise builds each row's SQL in Python; an import of 100,000 models inserts them,
 their history entries and their review records through ``insert_rows`` instead, ids taken
@@ -39,35 +40,52 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
         return 0
     meta = objs[0]._meta
     columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor == "postgresql":
+        return _update_through_copy(database, objs, meta, columns)
+    quote = database.ops.quote_name
     per_row = len(columns) + 1
     batch = max(1, MAX_PARAMS // per_row)
-    postgres = connection.vendor == "postgresql"
-    names = ", ".join(quote(name) for name in ["pk", *(f.column for f in columns)])
-    # PostgreSQL types a VALUES column from its parameters and reads an all-NULL column as text;
-    # say each column's type. SQLite's CAST would turn a date into a number, so no casts there.
-    assignments = ", ".join(
-        f"{quote(f.column)} = v.{quote(f.column)}" + (f"::{f.db_type(connection)}" if postgres else "")
-        for f in columns
-    )
+    names = ["pk", *(f.column for f in columns)]
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
     table = quote(meta.db_table)
+    row_sql = "(" + ", ".join(["%s"] * per_row) + ")"
     updated = 0
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         for start in range(0, len(objs), batch):
             chunk = objs[start : start + batch]
-            row_sql = "(" + ", ".join(["%s"] * per_row) + ")"
             params = []
             for obj in chunk:
                 params.append(obj.pk)
-                params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns)
+                params.extend(f.get_db_prep_save(getattr(obj, f.attname), database) for f in columns)
             values = ", ".join([row_sql] * len(chunk))
             # SQLite names VALUES columns column1, column2...; a sub-select gives them our names.
-            source = f"(VALUES {values}) AS v({names})" if postgres else (
-                f"(SELECT {', '.join(f'column{i + 1} AS {quote(n)}' for i, n in enumerate(['pk', *(f.column for f in columns)]))} "
-                f"FROM (VALUES {values})) AS v"
-            )
+            source = (f"(SELECT {', '.join(f'column{i + 1} AS {quote(n)}' for i, n in enumerate(names))} "
+                      f"FROM (VALUES {values})) AS v")
             cursor.execute(f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.{quote(meta.pk.column)} = v.{quote('pk')}", params)
             updated += cursor.rowcount
+    return updated
+
+
+def _update_through_copy(database, objs: Sequence[models.Model], meta, columns: list[models.Field]) -> int:
+    """PostgreSQL: the new values COPYed into a temporary table shaped as the columns (their types
+    included, so an all-NULL column is still a date), then one UPDATE joined to it on the key. A
+    statement of many VALUES would be parsed for its tens of thousands of parameters on the client
+    and on the server."""
+    quote = database.ops.quote_name
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    staged = quote(f"staged_{meta.db_table}")
+    fields = [meta.pk, *columns]
+    names = ", ".join(quote(f.column) for f in fields)
+    assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in columns)
+    values_of = _values_getter([f.attname for f in fields])
+    with database.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staged}")  # one a failed call in autocommit mode left
+        cursor.execute(f"CREATE TEMPORARY TABLE {staged} AS SELECT {names} FROM {table} WITH NO DATA")
+        _copy_rows(database, cursor, staged, names, fields, [values_of(obj) for obj in objs])
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {staged} AS s WHERE {table}.{key} = s.{key}")
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE {staged}")
     return updated
 
 
@@ -144,15 +162,11 @@ def _datetime_preparer(field: models.Field, database) -> Callable[[Any], Any]:
     return prepared
 
 
-def insert_rows(model: type[models.Model], rows: Sequence[Sequence[Any]], fields: Sequence[models.Field]) -> None:
-    """INSERT rows of Python values (in the order of ``fields``) into ``model``'s table: one COPY on
-    PostgreSQL, 2,000 rows a statement on SQLite; each value prepared as Django prepares it to be saved."""
-    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy, per value
-    quote = database.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    # Column by column: a text or whole-number column whose values all have their plain type (see
-    # _AS_IS), as most of a model's columns do, is its own parameters, seen at once by their types.
+def _rows_preparer(fields: Sequence[models.Field], database) -> Callable[[Sequence[Sequence[Any]]], list[tuple]]:
+    """How rows of Python values (in the order of ``fields``) become database parameters, each
+    value as Django prepares it to be saved. Column by column: a text or whole-number column whose
+    values all have their plain type (see _AS_IS), as most of a model's columns do, is its own
+    parameters, seen at once by their types."""
     steps = [(_preparer(field, database), {_AS_IS[type(field)], type(None)} if type(field) in _AS_IS else None)
              for field in fields]
 
@@ -163,17 +177,36 @@ def insert_rows(model: type[models.Model], rows: Sequence[Sequence[Any]], fields
                 values_by_column[index] = map(prepare, values_by_column[index])
         return list(zip(*values_by_column))
 
+    return prepared
+
+
+def _copy_rows(database, cursor, table: str, names: str, fields: Sequence[models.Field],
+               rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: the rows streamed into ``table`` (quoted) through one COPY, each value adapted by
+    psycopg, instead of one INSERT per row, each quoted into its text on the client. Its errors are
+    Django's, as an INSERT's would be (an IntegrityError for a taken name)."""
+    prepared = _rows_preparer(fields, database)
+    with database.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            for row in prepared(rows[start : start + ROWS_PER_STATEMENT]):
+                copy.write_row(row)
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[Sequence[Any]], fields: Sequence[models.Field]) -> None:
+    """INSERT rows of Python values (in the order of ``fields``) into ``model``'s table: one COPY on
+    PostgreSQL, 2,000 rows a statement on SQLite; each value prepared as Django prepares it to be saved."""
+    if not rows:
+        return
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy, per value
+    quote = database.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
     with database.cursor() as cursor:
         if database.vendor == "postgresql":
-            # COPY: the rows stream in one statement, each value adapted by psycopg, instead of one
-            # INSERT per row, each quoted into its text on the client. Its errors are Django's, as
-            # an INSERT's would be (an IntegrityError for a taken name).
-            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-            with database.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
-                for start in range(0, len(rows), ROWS_PER_STATEMENT):
-                    for row in prepared(rows[start : start + ROWS_PER_STATEMENT]):
-                        copy.write_row(row)
+            _copy_rows(database, cursor, table, names, fields, rows)
             return
+        prepared = _rows_preparer(fields, database)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             cursor.executemany(sql, prepared(rows[start : start + ROWS_PER_STATEMENT]))
 
