@@ -317,10 +317,7 @@ def save_model_changes(*, models: Sequence[AIModel], actor: Actor, now: dt.datet
     for start in range(0, len(models), BATCH_SIZE):
         batch = list(models[start : start + BATCH_SIZE])
         update_rows(batch, WRITTEN_FIELDS)
-        AIModel.history.bulk_history_create(
-            batch, update=True, default_user=actor.user, default_change_reason=reason, default_date=now,
-            custom_historical_attrs={"history_actor": actor.name},
-        )
+        insert_history(batch, user=actor.user, actor_name=actor.name, reason=reason, when=now, kind="~")
     return len(models)
 
 
