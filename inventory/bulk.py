@@ -74,13 +74,13 @@ def _update_through_copy(database, objs: Sequence[models.Model], meta, columns: 
     and on the server."""
     quote = database.ops.quote_name
     table, key = quote(meta.db_table), quote(meta.pk.column)
-    staged = quote(f"staged_{meta.db_table}")
+    staged = "pg_temp." + quote(f"staged_{meta.db_table}")  # the session's own, never a table of the schema
     fields = [meta.pk, *columns]
     names = ", ".join(quote(f.column) for f in fields)
     assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in columns)
     values_of = _values_getter([f.attname for f in fields])
     with database.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {staged}")  # one a failed call in autocommit mode left
+        cursor.execute(f"DROP TABLE IF EXISTS {staged}")  # left by a call that failed outside a transaction
         cursor.execute(f"CREATE TEMPORARY TABLE {staged} AS SELECT {names} FROM {table} WITH NO DATA")
         _copy_rows(database, cursor, staged, names, fields, [values_of(obj) for obj in objs])
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {staged} AS s WHERE {table}.{key} = s.{key}")
