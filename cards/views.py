@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cards import diff, formats, permissions, services
+from cards.filters import AgentFilterSet, AISystemFilterSet
 from cards.forms import AgentForm, ContentForm, SystemForm
 from cards.models import MODEL_CARD_SECTIONS, Agent, AISystem, CardVersion, ModelCardContent
 from common.actors import Actor
@@ -20,6 +21,8 @@ from common.forms import add_service_errors
 from common.paging import paginate
 
 SUBJECTS = {"system": (AISystem, SystemForm, "AI systems"), "agent": (Agent, AgentForm, "Agents")}
+# The lists' filters: the API's own (cards.filters), so both read a query string alike.
+LIST_FILTERS = {"system": AISystemFilterSet, "agent": AgentFilterSet}
 
 
 def _name(subject) -> str:
@@ -132,9 +135,13 @@ def subjects(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SUBJECTS:
         raise Http404("There are lists of AI systems and of agents.")
     model_class, _, title = SUBJECTS[kind]
-    paged = paginate(request, model_class.objects.for_list(), settings.MLTRACK_PAGE_SIZE)
+    # A filter value the form refuses (an unknown autonomy level) is named on its field and left out.
+    filterset = LIST_FILTERS[kind](request.GET, queryset=model_class.objects.for_list())
+    paged = paginate(request, filterset.qs, settings.MLTRACK_PAGE_SIZE)
     return render(request, "cards/subject_list.html", {
-        "kind": kind, "title": title, "page": paged.page, "items": paged.items,
+        "kind": kind, "title": title, "page": paged.page, "items": paged.items, "filter": filterset,
+        "query": paged.query.urlencode(), "filtered": any(paged.query.values()),
+        "noun": "AI systems" if kind == "system" else "agents",
         "can_add": permissions.can_add_subject(request.user)})
 
 

@@ -135,6 +135,8 @@ def test_the_lists_and_cards_take_constant_queries(client, bob, django_assert_ma
     # Session, user and its groups (2), messages, the page's count and rows, their members' prefetch: 9.
     with django_assert_max_num_queries(9):
         assert client.get(reverse("cards:list", args=["system"])).status_code == 200
+    with django_assert_max_num_queries(9):  # filtered by a member model: the same count, rows and prefetch
+        assert client.get(reverse("cards:list", args=["system"]), {"model": models[0].model_name}).status_code == 200
     # The system and its owner, its members in one snapshot, and the versions: 10.
     with django_assert_max_num_queries(10):
         assert client.get(reverse("cards:card", args=["system", system.pk])).status_code == 200
@@ -149,6 +151,48 @@ def test_the_system_list_leads_to_the_agents_and_back(client, erin):
     agents = client.get(reverse("cards:list", args=["agent"])).content.decode()
     assert reverse("cards:list", args=["agent"]) in systems and reverse("cards:list", args=["system"]) in agents
     assert "Add an AI system" not in systems  # an examiner registers nothing
+
+
+def _names(response) -> list[str]:
+    html = response.content.decode()
+    return [name for name in ("Fraud platform", "Credit platform", "Chat platform", "Pay bot", "Claims bot")
+            if f">{name}</a>" in html]
+
+
+def test_the_system_list_filters_by_name_owner_and_model_as_the_api_does(client, erin, alice, model):
+    services.save_system(data={"name": "Fraud platform", "ai_models": ["page-card"], "owner": alice}, actor=TRUSTED)
+    services.save_system(data={"name": "Credit platform", "ai_models": []}, actor=TRUSTED)
+    services.save_system(data={"name": "Chat platform", "ai_models": []}, actor=TRUSTED)
+    client.force_login(erin)
+    url = reverse("cards:list", args=["system"])
+    assert _names(client.get(url)) == ["Fraud platform", "Credit platform", "Chat platform"]
+    assert _names(client.get(url, {"q": "CREDIT"})) == ["Credit platform"]
+    assert _names(client.get(url, {"owner": "alice"})) == ["Fraud platform"]
+    assert _names(client.get(url, {"model": "page-card"})) == ["Fraud platform"]
+    empty = client.get(url, {"q": "nothing like it"}).content.decode()
+    assert "None matches these filters." in empty and "None registered yet." not in empty
+
+
+def test_the_agent_list_filters_by_autonomy_and_names_a_bad_level_on_its_field(client, erin):
+    services.save_agent(data={"name": "Pay bot", "ai_models": [], "autonomy_level": "autonomous"}, actor=TRUSTED)
+    services.save_agent(data={"name": "Claims bot", "ai_models": [], "autonomy_level": "assistive"}, actor=TRUSTED)
+    client.force_login(erin)
+    url = reverse("cards:list", args=["agent"])
+    assert _names(client.get(url, {"autonomy_level": "autonomous"})) == ["Pay bot"]
+    refused = client.get(url, {"autonomy_level": "reckless"})
+    assert refused.status_code == 200 and "Select a valid choice. reckless is not one of the available choices." in (
+        refused.content.decode())
+    assert _names(refused) == ["Pay bot", "Claims bot"]  # the refused filter is left out, not guessed
+
+
+def test_the_filtered_lists_pages_keep_their_filter(client, erin, settings):
+    settings.MLTRACK_PAGE_SIZE = 2
+    for n in range(3):
+        services.save_system(data={"name": f"Batch platform {n}", "ai_models": []}, actor=TRUSTED)
+    services.save_system(data={"name": "Other", "ai_models": []}, actor=TRUSTED)
+    client.force_login(erin)
+    html = client.get(reverse("cards:list", args=["system"]), {"q": "batch"}).content.decode()
+    assert "Page 1 of 2, 3 AI systems" in html and "?q=batch&amp;page=2" in html
 
 
 def test_a_system_card_version_and_its_diff(client, bob, model):
