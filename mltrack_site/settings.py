@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -552,3 +553,22 @@ MLTRACK_VERIFY_HOUR = env_int("MLTRACK_VERIFY_HOUR", 2, minimum=0, maximum=23)
 # A failed send is tried again after this many minutes, doubling each time, up to this many sends.
 MLTRACK_DELIVERY_ATTEMPTS = env_int("MLTRACK_DELIVERY_ATTEMPTS", 5, minimum=1, maximum=20)
 MLTRACK_DELIVERY_RETRY_MINUTES = env_int("MLTRACK_DELIVERY_RETRY_MINUTES", 15, minimum=1, maximum=24 * 60)
+
+# Caches of pages' figures and fragments (keyed on the state of their data, see inventory/caching.py):
+# each process's own memory, or one Redis shared by every process when MLTRACK_CACHE_URL names it
+# (entries signed with SECRET_KEY: common/shared_cache.py). Use a database of its own, not the
+# Celery broker's: clearing the cache empties its whole database.
+MLTRACK_CACHE_URL = env_str("MLTRACK_CACHE_URL", "")
+if MLTRACK_CACHE_URL:
+    if not MLTRACK_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"MLTRACK_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {MLTRACK_CACHE_URL!r}")
+    def _redis_database(url: str) -> tuple[object, ...]:
+        parts = urlsplit(url)
+        return (parts.hostname, parts.port or 6379, parts.path.strip("/") or "0", parse_qs(parts.query).get("db"))
+
+    if _redis_database(MLTRACK_CACHE_URL) == _redis_database(CELERY_BROKER_URL):
+        raise ImproperlyConfigured(
+            "MLTRACK_CACHE_URL must name another Redis database than CELERY_BROKER_URL (e.g. /1 instead of /0)")
+    CACHES = {"default": {"BACKEND": "common.shared_cache.SignedRedisCache", "LOCATION": MLTRACK_CACHE_URL,
+                          "KEY_PREFIX": "mltrack"}}
