@@ -559,15 +559,21 @@ MLTRACK_DELIVERY_RETRY_MINUTES = env_int("MLTRACK_DELIVERY_RETRY_MINUTES", 15, m
 # (entries signed with SECRET_KEY: common/shared_cache.py). Use a database of its own, not the
 # Celery broker's: clearing the cache empties its whole database.
 MLTRACK_CACHE_URL = env_str("MLTRACK_CACHE_URL", "")
+
+
+def _redis_database(url: str) -> tuple[object, ...]:
+    """(host, port, database or socket, ?db=) of a Redis URL, its password aside."""
+    parts = urlsplit(url)
+    return (parts.hostname, parts.port or 6379, parts.path.strip("/") or "0", parse_qs(parts.query).get("db"))
+
+
 if MLTRACK_CACHE_URL:
     if not MLTRACK_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(
-            f"MLTRACK_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {MLTRACK_CACHE_URL!r}")
-    def _redis_database(url: str) -> tuple[object, ...]:
-        parts = urlsplit(url)
-        return (parts.hostname, parts.port or 6379, parts.path.strip("/") or "0", parse_qs(parts.query).get("db"))
-
-    if _redis_database(MLTRACK_CACHE_URL) == _redis_database(CELERY_BROKER_URL):
+        # The URL may hold a password: the message names its scheme only.
+        raise ImproperlyConfigured("MLTRACK_CACHE_URL must be a redis://, rediss:// or unix:// URL, not a "
+                                   f"{urlsplit(MLTRACK_CACHE_URL).scheme or 'scheme-less'} one")
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "unix://")) and (
+            _redis_database(MLTRACK_CACHE_URL) == _redis_database(CELERY_BROKER_URL)):
         raise ImproperlyConfigured(
             "MLTRACK_CACHE_URL must name another Redis database than CELERY_BROKER_URL (e.g. /1 instead of /0)")
     CACHES = {"default": {"BACKEND": "common.shared_cache.SignedRedisCache", "LOCATION": MLTRACK_CACHE_URL,
