@@ -95,6 +95,8 @@ def _redis():
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
+        # A fresh machine's first test run has no Redis; .ci/run starts one for its PostgreSQL and
+        # Redis pass, where these tests run.
         pytest.skip(f"no Redis server at {REDIS_URL} (set MLTRACK_TEST_CACHE_URL; .ci/run starts one)")
     return client
 
